@@ -30,7 +30,7 @@ public sealed partial class Replica
         if (_electionElapsed >= _options.ElectionTicks)
         {
             _electionElapsed = 0;
-            if (_options.CheckQuorum && !Quorum.HasMajority(_membership.Voters, v => v == Id || (_progress.TryGetValue(v, out var p) && p.RecentActive)))
+            if (_options.CheckQuorum && _lameDuckRemovalIndex == 0 && !Quorum.HasMajority(_membership.Voters, v => v == Id || (_progress.TryGetValue(v, out var p) && p.RecentActive)))
             {
                 BecomeFollower(_term, 0); // we cannot hear a majority: another leader may exist
                 return;
@@ -56,7 +56,7 @@ public sealed partial class Replica
                 ProposeAsLeader(m.Entries);
                 return;
             case MessageType.ReadIndex:
-                LeaderReadIndex(m.Context, m.From);
+                if (_lameDuckRemovalIndex == 0) LeaderReadIndex(m.Context, m.From);
                 return;
             case MessageType.TransferLeader:
                 TransferTo(m.Index);
@@ -64,6 +64,7 @@ public sealed partial class Replica
         }
         if (!_progress.TryGetValue(m.From, out var pr)) return; // not a member (anymore)
         pr.TicksSinceHeard = 0;
+        pr.KnownCommit = Math.Max(pr.KnownCommit, m.Commit);
         switch (m.Type)
         {
             case MessageType.AppendResponse:
@@ -76,6 +77,9 @@ public sealed partial class Replica
                 ConfirmReadRound(m.Context, m.From);
                 break;
         }
+        if (_lameDuckRemovalIndex != 0 && Quorum.HasMajority(_membership.Voters,
+                v => _progress.TryGetValue(v, out var p) && p.KnownCommit >= _lameDuckRemovalIndex))
+            BecomeFollower(_term, 0); // the remaining voters know they no longer need us
     }
 
     private void HandleAppendResponse(Message m, Progress pr)
@@ -190,7 +194,7 @@ public sealed partial class Replica
     private void TransferTo(ulong target)
     {
         if (!_progress.TryGetValue(target, out var pr) || pr.IsLearner) return;
-        if (target == Id || target == _leadTransferee) return;
+        if (target == Id || target == _leadTransferee || _lameDuckRemovalIndex != 0) return;
         _leadTransferee = target;
         _electionElapsed = 0; // the transfer must finish within one election timeout
         if (pr.Match == _log.LastIndex) Send(new Message { Type = MessageType.TimeoutNow, To = target });

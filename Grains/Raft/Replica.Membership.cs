@@ -11,7 +11,8 @@ public sealed partial class Replica
             ConfigChangeType.AddVoter => !_membership.IsVoter(cc.NodeId),
             ConfigChangeType.AddLearner => !_membership.Contains(cc.NodeId),
             ConfigChangeType.PromoteLearner => _membership.IsLearner(cc.NodeId),
-            ConfigChangeType.RemoveMember => _membership.Contains(cc.NodeId),
+            ConfigChangeType.RemoveMember => _membership.Contains(cc.NodeId) &&
+                                              !(_membership.Voters.Count == 1 && _membership.IsVoter(cc.NodeId)),
             _ => false,
         };
         if (!valid) return ProposeOutcome.DroppedInvalidConfigChange;
@@ -24,7 +25,7 @@ public sealed partial class Replica
     }
 
     /// <summary>Applies a committed config change (called as its entry is applied, in log order).</summary>
-    private void ApplyConfigChange(ConfigChange cc)
+    private void ApplyConfigChange(ConfigChange cc, ulong index)
     {
         _membership = _membership.Apply(cc);
         if (_role != ReplicaRole.Leader) return;
@@ -37,7 +38,10 @@ public sealed partial class Replica
             _progress.Remove(id);
         if (!_membership.Contains(Id))
         {
-            BecomeFollower(_term, 0); // removed ourselves: the removal is committed, step down
+            // Removed ourselves: stop leading, but first make sure the remaining voters learn the commit.
+            _lameDuckRemovalIndex = index;
+            _leadTransferee = 0;
+            BroadcastAppend();
             return;
         }
         if (_leadTransferee != 0 && !_membership.IsVoter(_leadTransferee)) _leadTransferee = 0;

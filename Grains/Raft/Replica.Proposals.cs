@@ -46,6 +46,7 @@ public sealed partial class Replica
     {
         if (_role == ReplicaRole.Leader)
         {
+            if (_lameDuckRemovalIndex != 0) return false;
             LeaderReadIndex(context, Id);
             return true;
         }

@@ -31,6 +31,9 @@ public sealed partial class Replica
     /// <summary>Leader: index of the latest config change proposed; a new one waits until it is applied.</summary>
     private ulong _pendingConfigIndex;
     private ulong _leadTransferee;
+    /// <summary>Leader removed by the config entry at this index: it stays only to tell the remaining voters
+    /// that the removal committed (they cannot elect anyone without knowing it), then steps down.</summary>
+    private ulong _lameDuckRemovalIndex;
 
     public ulong Id => _options.Id;
     public ulong Group => _options.Group;
@@ -41,6 +44,8 @@ public sealed partial class Replica
     public ulong Committed => _log.Committed;
     public ulong Applied => _log.Applied;
     public ulong LastIndex => _log.LastIndex;
+    /// <summary>For checkers in tests: the replica's log view (storage + unstable tail).</summary>
+    internal RaftLog Log => _log;
 
     /// <summary>Starts from what storage holds: snapshot + remaining log + HardState.</summary>
     public Replica(ReplicaOptions options, IRaftLogStorage storage)
@@ -196,6 +201,7 @@ public sealed partial class Replica
         _randomizedElectionTimeout = _options.ElectionTicks + _random.Next(_options.ElectionTicks);
         _votes.Clear();
         _leadTransferee = 0;
+        _lameDuckRemovalIndex = 0;
         _reads.Reset();
         ResetProgress();
     }
@@ -233,7 +239,9 @@ public sealed partial class Replica
             _ when m.Term != 0 => m.Term,
             _ => _term,
         };
-        _messages.Add(m with { Group = Group, From = Id, Term = term });
+        // Responses carry our commit index: a removed leader waits until the new majority knows it.
+        var commit = m.Type is MessageType.AppendResponse or MessageType.HeartbeatResponse ? _log.Committed : m.Commit;
+        _messages.Add(m with { Group = Group, From = Id, Term = term, Commit = commit });
     }
 
     private Message Local(MessageType type) => new() { Group = Group, Type = type, From = Id, To = Id };

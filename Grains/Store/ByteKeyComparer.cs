@@ -1,7 +1,7 @@
 namespace Coordinator.Grains.Store;
 
 /// <summary>Orders keys as etcd does: unsigned bytes, lexicographically, shorter prefix first.</summary>
-public sealed class ByteKeyComparer : IComparer<byte[]>, IEqualityComparer<byte[]>
+public sealed class ByteKeyComparer : IComparer<byte[]?>, IEqualityComparer<byte[]>
 {
     public static readonly ByteKeyComparer Instance = new();
 

@@ -1,0 +1,29 @@
+using Etcdserverpb;
+
+namespace Coordinator.Grains.Store;
+
+public sealed partial class KvStore
+{
+    /// <summary>
+    /// Drops history below <c>revision</c>: per key only the newest record at or below it survives, and
+    /// not even that if it is a tombstone. Reads below the compact revision are refused afterwards.
+    /// </summary>
+    private CompactionResponse CompactLocked(CompactionRequest request)
+    {
+        var revision = request.Revision;
+        if (revision <= _compactRevision) throw StoreErrors.Compacted();
+        if (revision > _currentRevision) throw StoreErrors.FutureRevision();
+        _compactRevision = revision;
+
+        var emptied = new List<byte[]>();
+        foreach (var history in _index.All())
+        {
+            history.Compact(revision);
+            if (history.IsEmpty) emptied.Add(history.Key);
+        }
+        foreach (var key in emptied) _index.Remove(key);
+        if (_index.IsSparse) _index.Rebuild();
+
+        return new CompactionResponse { Header = Header() };
+    }
+}

@@ -1,0 +1,144 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Coordinator.Grains.Store;
+
+/// <summary>
+/// Binary snapshot of a <see cref="KvStore"/>, little-endian:
+/// "CSNP", u32 format version, i64 current revision, i64 compact revision, u64 applied index,
+/// i32 lease count × (i64 id, i64 ttl, i64 remaining ttl),
+/// i32 key count × (i32 key length, key, i32 record count × (i64 main, i32 sub, i64 create, i64 version,
+/// i64 lease, i32 value length or -1 for a tombstone, value)),
+/// then u32 CRC-32C of everything before it. Lease attachments are rebuilt from the live records.
+/// </summary>
+public static class StoreSnapshot
+{
+    public const uint FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "CSNP"u8;
+
+    internal static void Write(Stream destination, long currentRevision, long compactRevision, ulong appliedIndex,
+        IEnumerable<Lease> leases, int leaseCount, KeyIndex index)
+    {
+        var crcStream = new CrcStream(destination);
+        using (var writer = new BinaryWriter(crcStream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(currentRevision);
+            writer.Write(compactRevision);
+            writer.Write(appliedIndex);
+            writer.Write(leaseCount);
+            foreach (var lease in leases)
+            {
+                writer.Write(lease.Id);
+                writer.Write(lease.Ttl);
+                writer.Write(lease.RemainingTtl);
+            }
+            writer.Write(index.Count);
+            foreach (var history in index.All())
+            {
+                writer.Write(history.Key.Length);
+                writer.Write(history.Key);
+                writer.Write(history.Count);
+                foreach (ref readonly var record in history.Records)
+                {
+                    writer.Write(record.Main);
+                    writer.Write(record.Sub);
+                    writer.Write(record.CreateRevision);
+                    writer.Write(record.Version);
+                    writer.Write(record.Lease);
+                    writer.Write(record.Value?.Length ?? -1);
+                    if (record.Value is not null) writer.Write(record.Value);
+                }
+            }
+        }
+        Span<byte> trailer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crcStream.Crc);
+        destination.Write(trailer);
+    }
+
+    internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases, KeyIndex Index);
+
+    /// <summary>Parses and verifies a snapshot; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
+    internal static Contents Read(Stream source)
+    {
+        var crcStream = new CrcStream(source);
+        using var reader = new BinaryReader(crcStream, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic)) throw new InvalidDataException("not a store snapshot");
+            var version = reader.ReadUInt32();
+            if (version != FormatVersion) throw new InvalidDataException($"unsupported store snapshot version {version}");
+            var currentRevision = reader.ReadInt64();
+            var compactRevision = reader.ReadInt64();
+            var appliedIndex = reader.ReadUInt64();
+
+            var leases = new LeaseTable();
+            var leaseCount = ReadCount(reader);
+            for (var i = 0; i < leaseCount; i++)
+            {
+                var id = reader.ReadInt64();
+                var ttl = reader.ReadInt64();
+                leases.Add(id, ttl).RemainingTtl = reader.ReadInt64();
+            }
+
+            var keyCount = ReadCount(reader);
+            var histories = new List<KeyHistory>(keyCount);
+            for (var i = 0; i < keyCount; i++)
+            {
+                var history = new KeyHistory(ReadExactly(reader, ReadCount(reader)));
+                var records = new KeyRecord[ReadCount(reader)];
+                for (var r = 0; r < records.Length; r++)
+                {
+                    records[r] = new KeyRecord
+                    {
+                        Main = reader.ReadInt64(),
+                        Sub = reader.ReadInt32(),
+                        CreateRevision = reader.ReadInt64(),
+                        Version = reader.ReadInt64(),
+                        Lease = reader.ReadInt64(),
+                    };
+                    var length = reader.ReadInt32();
+                    if (length < -1) throw new InvalidDataException("bad value length");
+                    records[r].Value = length < 0 ? null : length == 0 ? [] : ReadExactly(reader, length);
+                }
+                history.Load(records);
+                if (histories.Count > 0 && ByteKeyComparer.CompareKeys(histories[^1].Key, history.Key) >= 0)
+                    throw new InvalidDataException("keys out of order");
+                histories.Add(history);
+                if (history.IsLive && history.Latest.Lease != 0)
+                {
+                    if (!leases.Contains(history.Latest.Lease)) throw new InvalidDataException("key attached to a missing lease");
+                    leases.Attach(history.Latest.Lease, history.Key);
+                }
+            }
+
+            var computed = crcStream.Crc;
+            Span<byte> trailer = stackalloc byte[4];
+            source.ReadExactly(trailer);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != computed) throw new InvalidDataException("store snapshot checksum mismatch");
+
+            var index = new KeyIndex();
+            index.Load(histories);
+            return new Contents(currentRevision, compactRevision, appliedIndex, leases, index);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("store snapshot is truncated", e);
+        }
+    }
+
+    private static int ReadCount(BinaryReader reader)
+    {
+        var n = reader.ReadInt32();
+        if (n < 0) throw new InvalidDataException("negative count");
+        return n;
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int length)
+    {
+        var bytes = reader.ReadBytes(length);
+        if (bytes.Length != length) throw new EndOfStreamException();
+        return bytes;
+    }
+}

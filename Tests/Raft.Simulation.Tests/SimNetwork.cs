@@ -1,0 +1,54 @@
+using Coordinator.Grains.Raft;
+
+namespace Coordinator.Tests.Simulation;
+
+/// <summary>
+/// The simulated network: each message gets a random delay (so messages reorder), may be dropped or
+/// duplicated, and is blocked by partitions. A blocked link is one-way; a symmetric partition blocks both.
+/// </summary>
+internal sealed class SimNetwork(Simulator sim)
+{
+    private readonly HashSet<(ulong From, ulong To)> _blocked = new();
+
+    public double DropRate { get; set; }
+    public double DuplicateRate { get; set; }
+    public int MaxDelay { get; set; } = 8;
+    public long Sent { get; private set; }
+
+    public void Block(ulong from, ulong to) => _blocked.Add((from, to));
+
+    /// <summary>Splits the members into two sides that cannot talk to each other.</summary>
+    public void Partition(IReadOnlyCollection<ulong> side, IReadOnlyCollection<ulong> rest)
+    {
+        foreach (var a in side)
+            foreach (var b in rest) { Block(a, b); Block(b, a); }
+    }
+
+    public void Isolate(ulong id, IEnumerable<ulong> all)
+    {
+        foreach (var other in all)
+            if (other != id) { Block(id, other); Block(other, id); }
+    }
+
+    public void Heal() => _blocked.Clear();
+
+    public int BlockedLinks => _blocked.Count;
+
+    public void Send(Message m)
+    {
+        Sent++;
+        if (_blocked.Contains((m.From, m.To))) return;
+        if (sim.Random.NextDouble() < DropRate) return;
+        Schedule(m);
+        if (sim.Random.NextDouble() < DuplicateRate) Schedule(m);
+    }
+
+    private void Schedule(Message m)
+    {
+        sim.Events.After(1 + sim.Random.Next(MaxDelay), () =>
+        {
+            var node = sim.Node(m.To);
+            if (node is { Alive: true }) node.Deliver(m);
+        });
+    }
+}
