@@ -59,8 +59,9 @@ public sealed partial class Replica
         _membership = snapshot.Metadata.Membership;
         if (!hs.IsEmpty)
         {
-            if (hs.Commit < _log.Committed || hs.Commit > _log.LastIndex)
-                throw new InvalidOperationException($"hard state commit {hs.Commit} outside [{_log.Committed}, {_log.LastIndex}]");
+            // A snapshot is committed by definition, so a HardState written before it may lag behind it.
+            if (hs.Commit > _log.LastIndex)
+                throw new InvalidOperationException($"hard state commit {hs.Commit} is beyond the last log index {_log.LastIndex}");
             _log.CommitTo(hs.Commit);
             _term = hs.Term;
             _vote = hs.Vote;

@@ -169,7 +169,7 @@ internal sealed partial class Simulator
             if (CurrentLeader() is { } leader)
                 foreach (var id in outstanding)
                 {
-                    if (lastTry.TryGetValue(id, out var t) && t.Leader == leader.Id && Events.Now - t.At < 300) continue;
+                    if (lastTry.TryGetValue(id, out var t) && t.Leader == leader.Id && Events.Now - t.At < 1000) continue;
                     lastTry[id] = (leader.Id, Events.Now);
                     Trace($"retry {id} at {leader.Id}: {leader.Propose(id).Reason}");
                 }
@@ -182,7 +182,8 @@ internal sealed partial class Simulator
             var leader = CurrentLeader();
             throw new SimulationFailure(
                 $"liveness: {LivenessBoundMs / TickMs} ticks after healing, leader={leader?.Id.ToString() ?? "none"}, " +
-                $"{outstanding.Count} proposals uncommitted ({string.Join(",", outstanding.Take(10))}), members: {string.Join("; ", _nodes.Values)}");
+                $"{outstanding.Count} proposals uncommitted ({string.Join(",", outstanding.Take(10))}), members: {string.Join("; ", _nodes.Values)}; " +
+                $"leader progress: {(leader is null ? "-" : string.Join("; ", leader.Replica!.Status().Progress.Select(p => $"{p.Key}: {p.Value}")))}");
         }
         var members = CurrentLeader()!.Replica!.Membership.All.Select(id => _nodes[id]).ToList();
         Checkers.ForEach(c => c.Final(members, History.MaxAckedIndex));

@@ -43,6 +43,7 @@ internal sealed partial class Simulator
         Network = new SimNetwork(this);
         _fullTrace = fullTrace ? new List<string>() : null;
         SnapshotEvery = 10 + Random.Next(40);
+        _maxFsyncMs = new[] { 4, 15, 40 }[Random.Next(3)];
         Checkers = new List<InvariantChecker>
         {
             new ElectionSafetyChecker(),
@@ -77,14 +78,16 @@ internal sealed partial class Simulator
         ElectionTicks = ElectionTicks,
         HeartbeatTicks = 1,
         RandomSeed = Random.Next(),
-        MaxBytesPerAppend = 64 + Random.Next(512),
-        MaxInflightAppends = 1 + Random.Next(8),
+        MaxBytesPerAppend = 64 + Random.Next(2048),
+        MaxInflightAppends = 1 + Random.Next(16),
         PreVote = true,
         CheckQuorum = true,
         PromoteMaxLag = 5,
     };
 
-    public long FsyncLatency() => 1 + Random.Next(4);
+    /// <summary>Per seed, a fast, slow or very slow disk: the longer the fsync, the more a crash loses.</summary>
+    private readonly int _maxFsyncMs;
+    public long FsyncLatency() => 1 + Random.Next(_maxFsyncMs);
 
     public void Acknowledge(ulong proposalId, ulong index)
     {
@@ -115,7 +118,7 @@ internal sealed partial class Simulator
         for (var i = 0; i < voters + learners; i++)
             changes.Add(new ConfigChange(i < voters ? ConfigChangeType.AddVoter : ConfigChangeType.AddLearner, _nextNodeId + (ulong)i));
         var entries = changes.Select((cc, i) => new Entry((ulong)i + 1, 1, EntryType.ConfigChange, cc.Encode())).ToList();
-        Trace($"bootstrap {voters} voters, {learners} learners, snapshot every {SnapshotEvery}");
+        Trace($"bootstrap {voters} voters, {learners} learners, snapshot every {SnapshotEvery}, fsync up to {_maxFsyncMs}ms");
         foreach (var cc in changes)
         {
             var node = AddNode();
