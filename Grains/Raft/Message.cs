@@ -49,7 +49,6 @@ public sealed record Message
     /// Vote: candidate's last index. ReadIndexResponse: the read index. TransferLeader: the target.</summary>
     public ulong Index { get; init; }
     public IReadOnlyList<Entry> Entries { get; init; } = Array.Empty<Entry>();
-    /// <summary>Append/Heartbeat: the leader's commit. Append/HeartbeatResponse: the follower's commit.</summary>
     public ulong Commit { get; init; }
     public bool Reject { get; init; }
     /// <summary>On a rejected append: the follower's guess of the last index that may match.</summary>

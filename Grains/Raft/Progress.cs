@@ -22,8 +22,6 @@ public sealed class Progress
     /// check-quorum and by the host's membership policy). New members start active (a grace period).</summary>
     public bool RecentActive => TicksSinceHeard < ActiveWindowTicks;
     internal int TicksSinceHeard;
-    /// <summary>The member's commit index as last reported in a response.</summary>
-    internal ulong KnownCommit;
     internal int ActiveWindowTicks = int.MaxValue;
     public bool IsLearner { get; internal set; }
     /// <summary>Probe state: an append is out and we wait for its answer or the next heartbeat.</summary>

@@ -44,9 +44,11 @@ internal sealed class RaftLog
         lastTerm > LastTerm || (lastTerm == LastTerm && lastIndex >= LastIndex);
 
     /// <summary>Appends entries following (index, logTerm) if our log matches there; returns the last new index.</summary>
-    public bool TryAppend(ulong index, ulong logTerm, ulong leaderCommit, IReadOnlyList<Entry> entries, out ulong lastNew)
+    public bool TryAppend(ulong index, ulong logTerm, ulong leaderCommit, IReadOnlyList<Entry> entries,
+        out ulong lastNew, out IReadOnlyList<Entry> appended)
     {
         lastNew = 0;
+        appended = Array.Empty<Entry>();
         if (!MatchTerm(index, logTerm)) return false;
         lastNew = index + (ulong)entries.Count;
         var conflict = FindConflict(entries);
@@ -55,7 +57,8 @@ internal sealed class RaftLog
             if (conflict <= Committed)
                 throw new InvalidOperationException($"entry {conflict} conflicts with committed entry (committed={Committed})");
             var from = (int)(conflict - (index + 1));
-            Append(from == 0 ? entries : entries.Skip(from).ToList());
+            appended = from == 0 ? entries : entries.Skip(from).ToList();
+            Append(appended);
         }
         CommitTo(Math.Min(leaderCommit, lastNew));
         return true;

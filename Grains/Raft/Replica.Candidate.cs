@@ -2,27 +2,12 @@ namespace Coordinator.Grains.Raft;
 
 public sealed partial class Replica
 {
-    /// <summary>Starts a (pre-)election unless we cannot lead or a config change is committed but unapplied.</summary>
+    /// <summary>Starts a (pre-)election unless we cannot lead (a learner, or removed).</summary>
     private void Hup(bool transfer)
     {
         if (_role == ReplicaRole.Leader || !Promotable) return;
-        if (HasUnappliedConfigChange()) return; // the membership we would campaign under is about to change
         if (_options.PreVote && !transfer) BecomePreCandidate();
         else BecomeCandidate(transfer);
-    }
-
-    private bool HasUnappliedConfigChange()
-    {
-        if (_log.Committed <= _log.Applied) return false;
-        var lo = Math.Max(_log.Applied + 1, _log.FirstIndex);
-        for (var i = lo; i <= _log.Committed;)
-        {
-            var batch = _log.TrySlice(i, _log.Committed + 1, long.MaxValue);
-            if (batch is null || batch.Count == 0) break;
-            foreach (var e in batch) if (e.Type == EntryType.ConfigChange) return true;
-            i = batch[^1].Index + 1;
-        }
-        return false;
     }
 
     private void BecomePreCandidate()

@@ -48,8 +48,9 @@ public sealed partial class Replica
             Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = _log.Committed });
             return;
         }
-        if (_log.TryAppend(m.Index, m.LogTerm, m.Commit, m.Entries, out var lastNew))
+        if (_log.TryAppend(m.Index, m.LogTerm, m.Commit, m.Entries, out var lastNew, out var appended))
         {
+            if (appended.Count > 0) OnEntriesAppended(appended);
             Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = lastNew });
             return;
         }
@@ -89,7 +90,7 @@ public sealed partial class Replica
             return false;
         }
         _log.Restore(snapshot);
-        _membership = meta.Membership;
+        ResetMembership(meta.Membership);
         ResetProgress();
         return true;
     }

@@ -11,9 +11,9 @@ public sealed partial class Replica
         foreach (var p in _progress.Values) p.TicksSinceHeard = 0; // a grace period for check-quorum
         // Config changes in the uncommitted tail may be pending: refuse new ones until they are applied
         // (this also closes the single-server-change hole: a leader first commits an entry of its term).
-        _pendingConfigIndex = _log.LastIndex;
         // Raft §8: an empty entry of our term lets us commit earlier terms' entries and serve reads.
         AppendEntries(new[] { new Entry(0, 0) });
+        _pendingConfigIndex = _log.LastIndex; // includes the empty entry: it must commit before a change
         BroadcastAppend();
     }
 
@@ -30,7 +30,7 @@ public sealed partial class Replica
         if (_electionElapsed >= _options.ElectionTicks)
         {
             _electionElapsed = 0;
-            if (_options.CheckQuorum && _lameDuckRemovalIndex == 0 && !Quorum.HasMajority(_membership.Voters, v => v == Id || (_progress.TryGetValue(v, out var p) && p.RecentActive)))
+            if (_options.CheckQuorum && !Quorum.HasMajority(_membership.Voters, v => v == Id || (_progress.TryGetValue(v, out var p) && p.RecentActive)))
             {
                 BecomeFollower(_term, 0); // we cannot hear a majority: another leader may exist
                 return;
@@ -56,7 +56,7 @@ public sealed partial class Replica
                 ProposeAsLeader(m.Entries);
                 return;
             case MessageType.ReadIndex:
-                if (_lameDuckRemovalIndex == 0) LeaderReadIndex(m.Context, m.From);
+                if (_progress.ContainsKey(Id)) LeaderReadIndex(m.Context, m.From);
                 return;
             case MessageType.TransferLeader:
                 TransferTo(m.Index);
@@ -64,7 +64,6 @@ public sealed partial class Replica
         }
         if (!_progress.TryGetValue(m.From, out var pr)) return; // not a member (anymore)
         pr.TicksSinceHeard = 0;
-        pr.KnownCommit = Math.Max(pr.KnownCommit, m.Commit);
         switch (m.Type)
         {
             case MessageType.AppendResponse:
@@ -77,9 +76,6 @@ public sealed partial class Replica
                 ConfirmReadRound(m.Context, m.From);
                 break;
         }
-        if (_lameDuckRemovalIndex != 0 && Quorum.HasMajority(_membership.Voters,
-                v => _progress.TryGetValue(v, out var p) && p.KnownCommit >= _lameDuckRemovalIndex))
-            BecomeFollower(_term, 0); // the remaining voters know they no longer need us
     }
 
     private void HandleAppendResponse(Message m, Progress pr)
@@ -95,7 +91,9 @@ public sealed partial class Replica
             return;
         }
         var wasPaused = pr.IsPaused;
-        if (!pr.MaybeUpdate(m.Index)) return;
+        // An ack of exactly Match still ends probing (e.g. a caught-up follower answering the probe sent
+        // after a reject or ReportUnreachable); otherwise it would stay paused in Probe until new entries.
+        if (!pr.MaybeUpdate(m.Index) && !(pr.State == ProgressState.Probe && pr.Match == m.Index)) return;
         switch (pr.State)
         {
             case ProgressState.Probe:
@@ -114,18 +112,27 @@ public sealed partial class Replica
             BroadcastAppend();
             MaybeStartReadRound();
         }
+        else if (_role != ReplicaRole.Leader) return;
         else if (wasPaused) SendAppend(m.From, pr);
         while (SendAppend(m.From, pr, sendIfEmpty: false)) { }
         if (m.From == _leadTransferee && pr.Match == _log.LastIndex)
             Send(new Message { Type = MessageType.TimeoutNow, To = m.From });
     }
 
-    /// <summary>Commits the highest index a majority has durably, if it is of our term (§5.4.2).</summary>
+    /// <summary>Commits the highest index a majority has durably, if it is of our term (§5.4.2). A leader
+    /// whose removal has just committed steps down: the remaining voters already use the new membership.</summary>
     private bool MaybeCommit()
     {
         if (_membership.Voters.Count == 0) return false;
         var index = Quorum.CommittedIndex(_membership.Voters, v => _progress.TryGetValue(v, out var p) ? p.Match : 0);
-        return _log.MaybeCommit(index, _term);
+        if (!_log.MaybeCommit(index, _term)) return false;
+        if (!_membership.Contains(Id) && _log.Committed >= LatestConfigIndex)
+        {
+            BroadcastAppend(); // tell the others the commit index before leaving
+            BecomeFollower(_term, 0);
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Appends entries of our term to our log; our own ack comes when they are stable (Advance).</summary>
@@ -136,6 +143,7 @@ public sealed partial class Replica
         for (var i = 0; i < entries.Count; i++)
             stamped[i] = entries[i] with { Index = last + 1 + (ulong)i, Term = _term };
         _log.Append(stamped);
+        OnEntriesAppended(stamped);
     }
 
     private void BroadcastAppend()
@@ -194,7 +202,7 @@ public sealed partial class Replica
     private void TransferTo(ulong target)
     {
         if (!_progress.TryGetValue(target, out var pr) || pr.IsLearner) return;
-        if (target == Id || target == _leadTransferee || _lameDuckRemovalIndex != 0) return;
+        if (target == Id || target == _leadTransferee || !_progress.ContainsKey(Id)) return;
         _leadTransferee = target;
         _electionElapsed = 0; // the transfer must finish within one election timeout
         if (pr.Match == _log.LastIndex) Send(new Message { Type = MessageType.TimeoutNow, To = target });

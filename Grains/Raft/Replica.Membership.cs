@@ -2,10 +2,66 @@ namespace Coordinator.Grains.Raft;
 
 public sealed partial class Replica
 {
+    /// <summary>Membership at the snapshot (the log's start).</summary>
+    private Membership _baseMembership = Membership.Empty;
+    /// <summary>Config entries in the log, in index order, with the membership each one produces. The latest
+    /// one is in effect as soon as it is appended (Raft thesis §4.1), so a member that has the entry removing
+    /// the leader can elect a new one without first learning that it committed.</summary>
+    private readonly List<(ulong Index, Membership After)> _configHistory = new();
+
+    private ulong LatestConfigIndex => _configHistory.Count > 0 ? _configHistory[^1].Index : 0;
+
+    /// <summary>The membership before the latest config entry.</summary>
+    private Membership PreviousMembership =>
+        _configHistory.Count > 1 ? _configHistory[^2].After : _configHistory.Count == 1 ? _baseMembership : _membership;
+
+    /// <summary>The membership as of the applied index: what a snapshot taken now must record.</summary>
+    public Membership AppliedMembership
+    {
+        get
+        {
+            for (var i = _configHistory.Count - 1; i >= 0; i--)
+                if (_configHistory[i].Index <= _log.Applied) return _configHistory[i].After;
+            return _baseMembership;
+        }
+    }
+
+    private void ResetMembership(Membership atSnapshot)
+    {
+        _baseMembership = atSnapshot;
+        _configHistory.Clear();
+        _membership = atSnapshot;
+    }
+
+    /// <summary>Tracks config entries as they enter the log; entries replacing a conflicting tail first
+    /// roll back the configs of the entries they replace.</summary>
+    private void OnEntriesAppended(IReadOnlyList<Entry> entries)
+    {
+        var first = entries[0].Index;
+        var changed = false;
+        while (_configHistory.Count > 0 && _configHistory[^1].Index >= first)
+        {
+            _configHistory.RemoveAt(_configHistory.Count - 1);
+            changed = true;
+        }
+        var current = _configHistory.Count > 0 ? _configHistory[^1].After : _baseMembership;
+        foreach (var e in entries)
+        {
+            if (e.Type != EntryType.ConfigChange) continue;
+            current = current.Apply(ConfigChange.Decode(e.Data.Span));
+            _configHistory.Add((e.Index, current));
+            changed = true;
+        }
+        if (!changed) return;
+        _membership = current;
+        if (_role == ReplicaRole.Leader) OnLeaderMembershipChanged();
+    }
+
     /// <summary>Leader checks before a config change enters the log; null when it may be proposed.</summary>
     private ProposeOutcome? CheckConfigChange(ConfigChange cc)
     {
-        if (_pendingConfigIndex > _log.Applied) return ProposeOutcome.DroppedConfigChangePending;
+        // One change at a time: the previous one (and, after an election, an entry of our term) must commit first.
+        if (_pendingConfigIndex > _log.Committed) return ProposeOutcome.DroppedConfigChangePending;
         var valid = cc.Type switch
         {
             ConfigChangeType.AddVoter => !_membership.IsVoter(cc.NodeId),
@@ -24,11 +80,9 @@ public sealed partial class Replica
         return null;
     }
 
-    /// <summary>Applies a committed config change (called as its entry is applied, in log order).</summary>
-    private void ApplyConfigChange(ConfigChange cc, ulong index)
+    /// <summary>Brings the leader's progress set in line with the membership in effect.</summary>
+    private void OnLeaderMembershipChanged()
     {
-        _membership = _membership.Apply(cc);
-        if (_role != ReplicaRole.Leader) return;
         foreach (var id in _membership.All)
         {
             if (!_progress.TryGetValue(id, out var pr)) _progress[id] = NewProgress(id);
@@ -36,30 +90,6 @@ public sealed partial class Replica
         }
         foreach (var id in _progress.Keys.Where(id => !_membership.Contains(id)).ToList())
             _progress.Remove(id);
-        if (!_membership.Contains(Id))
-        {
-            // Removed ourselves: stop leading, but first make sure the remaining voters learn the commit.
-            _lameDuckRemovalIndex = index;
-            _leadTransferee = 0;
-            BroadcastAppend();
-            return;
-        }
         if (_leadTransferee != 0 && !_membership.IsVoter(_leadTransferee)) _leadTransferee = 0;
-        // The quorum changed: entries may now be committed, and read rounds may be confirmed.
-        if (MaybeCommit()) BroadcastAppend();
-        MaybeStartReadRound();
-    }
-
-    /// <summary>Rebuilds the membership from config entries already applied by the host before a restart.</summary>
-    private void ReplayConfigChanges(ulong from, ulong to)
-    {
-        for (var i = Math.Max(from, _log.FirstIndex); i <= to;)
-        {
-            var batch = _log.TrySlice(i, to + 1, long.MaxValue);
-            if (batch is null || batch.Count == 0) break;
-            foreach (var e in batch)
-                if (e.Type == EntryType.ConfigChange) _membership = _membership.Apply(ConfigChange.Decode(e.Data.Span));
-            i = batch[^1].Index + 1;
-        }
     }
 }

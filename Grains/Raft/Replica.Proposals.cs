@@ -28,6 +28,7 @@ public sealed partial class Replica
     {
         if (!_progress.ContainsKey(Id)) return new(ProposeOutcome.DroppedNotMember);
         if (_leadTransferee != 0) return new(ProposeOutcome.DroppedLeaderTransfer);
+        if (entries.Count(e => e.Type == EntryType.ConfigChange) > 1) return new(ProposeOutcome.DroppedConfigChangePending);
         foreach (var e in entries)
         {
             if (e.Type != EntryType.ConfigChange) continue;
@@ -46,7 +47,7 @@ public sealed partial class Replica
     {
         if (_role == ReplicaRole.Leader)
         {
-            if (_lameDuckRemovalIndex != 0) return false;
+            if (!_progress.ContainsKey(Id)) return false; // removed: leading only until the removal commits
             LeaderReadIndex(context, Id);
             return true;
         }
@@ -70,7 +71,7 @@ public sealed partial class Replica
         if (_role != ReplicaRole.Leader || !_reads.HasWaiting || _reads.RoundInFlight != 0 || !CommittedInCurrentTerm)
             return;
         var soleVoter = _membership.Voters.Count == 1 && _membership.IsVoter(Id);
-        if (soleVoter || _options.ReadMode == ReadMode.LeaseBased)
+        if (soleVoter || (_options.ReadMode == ReadMode.LeaseBased && HoldsLease))
         {
             foreach (var r in _reads.TakeWaiting()) ReleaseRead(r, _log.Committed);
             return;
@@ -78,6 +79,12 @@ public sealed partial class Replica
         _reads.StartRound(_log.Committed, Id);
         BroadcastHeartbeat();
     }
+
+    /// <summary>Lease-based reads: a majority answered within half an election timeout, so (with bounded
+    /// delays and clock drift) no follower of that majority can have started an election yet. Without a
+    /// fresh lease the read falls back to a heartbeat round.</summary>
+    private bool HoldsLease => Quorum.HasMajority(_membership.Voters,
+        v => v == Id || (_progress.TryGetValue(v, out var p) && p.TicksSinceHeard < _options.ElectionTicks / 2));
 
     private void ConfirmReadRound(ulong round, ulong from)
     {

@@ -66,14 +66,7 @@ public sealed partial class Replica
         }
         if (rd.CommittedEntries.Count > 0)
         {
-            // A snapshot received after this Ready was taken already holds the membership up to its index.
-            var coveredBySnapshot = _log.UnstableSnapshot?.Metadata.Index ?? 0;
-            foreach (var e in rd.CommittedEntries)
-            {
-                _log.AppliedTo(e.Index);
-                if (e.Type == EntryType.ConfigChange && e.Index > coveredBySnapshot)
-                    ApplyConfigChange(ConfigChange.Decode(e.Data.Span), e.Index);
-            }
+            _log.AppliedTo(rd.CommittedEntries[^1].Index);
         }
         CheckInvariants();
     }

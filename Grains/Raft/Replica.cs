@@ -31,15 +31,14 @@ public sealed partial class Replica
     /// <summary>Leader: index of the latest config change proposed; a new one waits until it is applied.</summary>
     private ulong _pendingConfigIndex;
     private ulong _leadTransferee;
-    /// <summary>Leader removed by the config entry at this index: it stays only to tell the remaining voters
-    /// that the removal committed (they cannot elect anyone without knowing it), then steps down.</summary>
-    private ulong _lameDuckRemovalIndex;
 
     public ulong Id => _options.Id;
     public ulong Group => _options.Group;
     public ulong Term => _term;
     public ulong Leader => _leader;
     public ReplicaRole Role => _role;
+    /// <summary>The membership in effect: that of the latest config entry in the log, committed or not
+    /// (Raft thesis §4.1), else the snapshot's.</summary>
     public Membership Membership => _membership;
     public ulong Committed => _log.Committed;
     public ulong Applied => _log.Applied;
@@ -55,8 +54,7 @@ public sealed partial class Replica
         _random = new Random(options.RandomSeed);
         _log = new RaftLog(storage);
         var hs = storage.HardState;
-        var snapshot = storage.Snapshot;
-        _membership = snapshot.Metadata.Membership;
+        ResetMembership(storage.Snapshot.Metadata.Membership);
         if (!hs.IsEmpty)
         {
             // A snapshot is committed by definition, so a HardState written before it may lag behind it.
@@ -66,18 +64,18 @@ public sealed partial class Replica
             _term = hs.Term;
             _vote = hs.Vote;
         }
-        if (options.Applied > _log.Applied)
-        {
-            ReplayConfigChanges(_log.Applied + 1, Math.Min(options.Applied, _log.Committed));
-            _log.AppliedTo(Math.Min(options.Applied, _log.Committed));
-        }
+        if (options.Applied > _log.Applied) _log.AppliedTo(Math.Min(options.Applied, _log.Committed));
+        if (_log.LastIndex >= _log.FirstIndex) OnEntriesAppended(_log.TrySlice(_log.FirstIndex, _log.LastIndex + 1, long.MaxValue)!);
         _prevHardState = new HardState(_term, _vote, _log.Committed);
         BecomeFollower(_term, 0);
         _prevSoftState = new SoftState(_leader, _role);
     }
 
-    /// <summary>True if this replica may become leader: a voter that is not removed.</summary>
-    private bool Promotable => _membership.IsVoter(Id);
+    /// <summary>True if this replica may campaign: a voter of the membership in effect, or a voter whose
+    /// removal is not yet committed — it may still be needed to commit that removal (Raft thesis §4.2.2).
+    /// Its own vote only counts where it is a voter.</summary>
+    private bool Promotable =>
+        _membership.IsVoter(Id) || (LatestConfigIndex > _log.Committed && PreviousMembership.IsVoter(Id));
 
     /// <summary>Advances logical time by one tick.</summary>
     public void Tick()
@@ -104,8 +102,7 @@ public sealed partial class Replica
     /// stale term, are ignored (answered where that helps the sender catch up).</summary>
     public void Step(Message m)
     {
-        if (m.Group != Group && m.Type is not (MessageType.Hup or MessageType.Beat))
-            return;
+        if (m.Group != Group) return;
         if (!StepTerm(m)) { CheckInvariants(); return; }
         switch (m.Type)
         {
@@ -202,7 +199,6 @@ public sealed partial class Replica
         _randomizedElectionTimeout = _options.ElectionTicks + _random.Next(_options.ElectionTicks);
         _votes.Clear();
         _leadTransferee = 0;
-        _lameDuckRemovalIndex = 0;
         _reads.Reset();
         ResetProgress();
     }
@@ -240,9 +236,7 @@ public sealed partial class Replica
             _ when m.Term != 0 => m.Term,
             _ => _term,
         };
-        // Responses carry our commit index: a removed leader waits until the new majority knows it.
-        var commit = m.Type is MessageType.AppendResponse or MessageType.HeartbeatResponse ? _log.Committed : m.Commit;
-        _messages.Add(m with { Group = Group, From = Id, Term = term, Commit = commit });
+        _messages.Add(m with { Group = Group, From = Id, Term = term });
     }
 
     private Message Local(MessageType type) => new() { Group = Group, Type = type, From = Id, To = Id };

@@ -172,8 +172,8 @@ internal sealed class SimNode
         foreach (var r in rd.ReadStates) _readsAwaitingApply.Add(r);
         ServeReads();
         Replica!.Advance(rd);
-        if (Replica.Log.UnstableSnapshot is null && !Replica.Membership.Equals(TrackedMembership))
-            throw new SimulationFailure($"membership: replica {Id} reports {Replica.Membership}, its applied log says {TrackedMembership} (ready: snapshot={rd.Snapshot}, committed {rd.CommittedEntries.FirstOrDefault()?.Index}..{rd.CommittedEntries.LastOrDefault()?.Index}, replica {Replica})");
+        if (Replica.Log.UnstableSnapshot is null && !Replica.AppliedMembership.Equals(TrackedMembership))
+            throw new SimulationFailure($"membership: replica {Id} reports {Replica.AppliedMembership}, its applied log says {TrackedMembership} (ready: snapshot={rd.Snapshot}, committed {rd.CommittedEntries.FirstOrDefault()?.Index}..{rd.CommittedEntries.LastOrDefault()?.Index}, replica {Replica})");
         MaybeCompact();
         if (_removedSelf && Replica.Role != ReplicaRole.Leader && !_stopScheduled)
         {
@@ -230,7 +230,7 @@ internal sealed class SimNode
     {
         var applied = StateMachine.AppliedIndex;
         if (applied < _lastSnapshotIndex + (ulong)_sim.SnapshotEvery || applied > Disk.LastIndex) return;
-        Disk.CreateSnapshot(applied, Replica!.Membership, StateMachine.Snapshot());
+        Disk.CreateSnapshot(applied, TrackedMembership, StateMachine.Snapshot());
         _lastSnapshotIndex = applied;
     }
 

@@ -68,13 +68,6 @@ internal sealed partial class Simulator
             var all = m.All.ToList();
             var target = all[Random.Next(all.Count)];
             if (m.IsVoter(target) && m.Voters.Count == 1) return;
-            if (target == leader.Id && m.Voters.Count == 2)
-            {
-                // The survivor of a two-voter group could never learn that the removal committed if the
-                // leader vanished right after it: hand over first, as the host's membership policy does.
-                TransferLeadership();
-                return;
-            }
             cc = new ConfigChange(ConfigChangeType.RemoveMember, target);
         }
         else return;

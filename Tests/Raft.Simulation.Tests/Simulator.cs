@@ -12,8 +12,8 @@ internal sealed partial class Simulator
 {
     public const int TickMs = 10;
     public const int ElectionTicks = 10;
-    public const long SafetyPhaseMs = 3_000;
-    public const long LivenessBoundMs = 3_000;
+    public const long SafetyPhaseMs = 6_000;
+    public const long LivenessBoundMs = 5_000;
 
     private readonly Dictionary<ulong, SimNode> _nodes = new();
     private readonly Queue<string> _recentTrace = new();
@@ -78,8 +78,8 @@ internal sealed partial class Simulator
         ElectionTicks = ElectionTicks,
         HeartbeatTicks = 1,
         RandomSeed = Random.Next(),
-        MaxBytesPerAppend = 64 + Random.Next(2048),
-        MaxInflightAppends = 1 + Random.Next(16),
+        MaxBytesPerAppend = 256 + Random.Next(2048),
+        MaxInflightAppends = 2 + Random.Next(16),
         PreVote = true,
         CheckQuorum = true,
         PromoteMaxLag = 5,
