@@ -1,19 +1,20 @@
+using System.Runtime.InteropServices;
+
 namespace Coordinator.Grains.Store;
 
 /// <summary>
 /// All retained changes of one key, oldest first, ordered by revision.
-/// Invariant: records[0..Count) are sorted by (Main, Sub); after a compaction at C, at most one
-/// record has Main &lt;= C and it is not a tombstone.
+/// Invariant: records are sorted by (Main, Sub); after a compaction at C, at most one record has
+/// Main &lt;= C and it is not a tombstone.
+/// Storage: a key with one record (the common case) keeps it inline, saving an array per key;
+/// with more, <see cref="_many"/> holds them all.
 /// </summary>
 internal sealed class KeyHistory
 {
-    private KeyRecord[] _records;
+    private KeyRecord _single;   // the only record while _many is null and Count == 1
+    private KeyRecord[]? _many;
 
-    public KeyHistory(byte[] key)
-    {
-        Key = key;
-        _records = [];
-    }
+    public KeyHistory(byte[] key) => Key = key;
 
     /// <summary>The key bytes; owned by the store, never mutated.</summary>
     public byte[] Key { get; }
@@ -22,18 +23,20 @@ internal sealed class KeyHistory
 
     public bool IsEmpty => Count == 0;
 
-    public ReadOnlySpan<KeyRecord> Records => _records.AsSpan(0, Count);
+    public ReadOnlySpan<KeyRecord> Records => Storage;
 
-    public ref readonly KeyRecord Latest => ref _records[Count - 1];
+    private Span<KeyRecord> Storage => _many is null ? MemoryMarshal.CreateSpan(ref _single, Count) : _many.AsSpan(0, Count);
+
+    public ref readonly KeyRecord Latest => ref Storage[Count - 1];
 
     /// <summary>True when the key currently exists (its latest record is not a tombstone).</summary>
-    public bool IsLive => Count > 0 && !_records[Count - 1].IsTombstone;
+    public bool IsLive => Count > 0 && !Latest.IsTombstone;
 
     /// <summary>Index of the last record with Main &lt;= <paramref name="rev"/>, or -1.</summary>
     public int IndexAt(long rev)
     {
-        var records = _records;
-        int lo = 0, hi = Count - 1, found = -1;
+        var records = Records;
+        int lo = 0, hi = records.Length - 1, found = -1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -47,9 +50,9 @@ internal sealed class KeyHistory
     public bool TryGetVisible(long rev, out KeyRecord record)
     {
         var i = IndexAt(rev);
-        if (i >= 0 && !_records[i].IsTombstone)
+        if (i >= 0 && !Records[i].IsTombstone)
         {
-            record = _records[i];
+            record = Records[i];
             return true;
         }
         record = default;
@@ -58,13 +61,21 @@ internal sealed class KeyHistory
 
     public void Append(in KeyRecord record)
     {
-        if (Count == _records.Length)
+        if (_many is null)
         {
-            var grown = new KeyRecord[Count < 2 ? Count + 1 : Count * 2];
-            Array.Copy(_records, grown, Count);
-            _records = grown;
+            if (Count == 0)
+            {
+                _single = record;
+                Count = 1;
+                return;
+            }
+            _many = [_single, record];
+            _single = default;
+            Count = 2;
+            return;
         }
-        _records[Count++] = record;
+        if (Count == _many.Length) Array.Resize(ref _many, Count * 2);
+        _many[Count++] = record;
     }
 
     /// <summary>
@@ -74,19 +85,24 @@ internal sealed class KeyHistory
     {
         var keepFrom = IndexAt(atRev);
         if (keepFrom < 0) return;
-        if (_records[keepFrom].IsTombstone) keepFrom++;
-        var remaining = Count - keepFrom;
-        if (keepFrom == 0 && remaining == _records.Length) return;
-        var trimmed = remaining == 0 ? [] : new KeyRecord[remaining];
-        Array.Copy(_records, keepFrom, trimmed, 0, remaining);
-        _records = trimmed;
-        Count = remaining;
+        if (Records[keepFrom].IsTombstone) keepFrom++;
+        if (keepFrom == 0 && (_many is null || _many.Length == Count)) return;
+        Load(Records[keepFrom..].ToArray());
     }
 
-    /// <summary>Restores a history read from a snapshot; records must already be ordered.</summary>
+    /// <summary>Replaces the history with <paramref name="records"/> (already ordered); takes ownership.</summary>
     internal void Load(KeyRecord[] records)
     {
-        _records = records;
+        if (records.Length <= 1)
+        {
+            _single = records.Length == 1 ? records[0] : default;
+            _many = null;
+        }
+        else
+        {
+            _single = default;
+            _many = records;
+        }
         Count = records.Length;
     }
 }
