@@ -1,0 +1,81 @@
+using System.Globalization;
+using Coordinator.Grains.Raft;
+
+namespace Coordinator.Silo.Storage;
+
+/// <summary>A snapshot file on disk, named &lt;index&gt;-&lt;term&gt;.snap.</summary>
+public readonly record struct SnapshotFile(ulong Index, ulong Term, string Path);
+
+/// <summary>
+/// Snapshot files of one group. A file appears under its final name only once its bytes are durable
+/// (temp file, fsync, rename, directory fsync), so a listed file is complete unless the disk damaged it.
+/// </summary>
+public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<string>? log = null)
+{
+    private const string Suffix = ".snap";
+    private const string TempSuffix = ".snap.tmp";
+
+    public string Directory => directory;
+
+    public string Save(Snapshot snapshot)
+    {
+        fs.CreateDirectory(directory);
+        var final = Path.Combine(directory, FileName(snapshot.Metadata.Index, snapshot.Metadata.Term));
+        var temp = final[..^Suffix.Length] + TempSuffix;
+        using (var file = fs.OpenAppend(temp))
+        {
+            if (file.Length != 0) file.Truncate(0);
+            file.Append(SnapshotFileCodec.Encode(snapshot));
+            file.Flush();
+        }
+        fs.Rename(temp, final);
+        fs.FlushDirectory(directory);
+        return final;
+    }
+
+    /// <summary>Snapshot files, newest (highest index) first. Leftover temp files are not listed.</summary>
+    public IReadOnlyList<SnapshotFile> List() =>
+        fs.ListFiles(directory).Select(TryParse).OfType<SnapshotFile>()
+            .OrderByDescending(f => f.Index).ThenByDescending(f => f.Term).ToList();
+
+    public Snapshot Load(SnapshotFile file) => SnapshotFileCodec.Decode(fs.ReadAllBytes(file.Path), file.Path);
+
+    /// <summary>The newest snapshot that <paramref name="accept"/> admits and that loads; a damaged one is
+    /// logged and the next older tried. Null when none is admitted; throws when all admitted ones are damaged.</summary>
+    public Snapshot? LoadNewest(Func<SnapshotFile, bool> accept)
+    {
+        WalCorruptException? lastError = null;
+        foreach (var file in List().Where(accept))
+        {
+            try { return Load(file); }
+            catch (WalCorruptException e)
+            {
+                log?.Invoke($"snapshot: {e.Message}; falling back to an older snapshot");
+                lastError = e;
+            }
+        }
+        if (lastError is not null) throw new WalCorruptException($"no usable snapshot left: {lastError.Message}");
+        return null;
+    }
+
+    /// <summary>Deletes all but the newest <paramref name="retain"/> snapshots and any leftover temp file.</summary>
+    public void Prune(int retain)
+    {
+        foreach (var old in List().Skip(Math.Max(1, retain))) fs.Delete(old.Path);
+        foreach (var temp in fs.ListFiles(directory).Where(p => p.EndsWith(TempSuffix, StringComparison.Ordinal))) fs.Delete(temp);
+    }
+
+    private static string FileName(ulong index, ulong term) =>
+        string.Create(CultureInfo.InvariantCulture, $"{index:D20}-{term:D20}{Suffix}");
+
+    private static SnapshotFile? TryParse(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!name.EndsWith(Suffix, StringComparison.Ordinal)) return null;
+        var parts = name[..^Suffix.Length].Split('-');
+        return parts.Length == 2 &&
+               ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index) &&
+               ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var term)
+            ? new SnapshotFile(index, term, path) : null;
+    }
+}
