@@ -1,0 +1,178 @@
+using Coordinator.Gateway;
+using Coordinator.Gateway.Connections;
+using Coordinator.Gateway.Grpc;
+using Coordinator.Gateway.Http;
+using Coordinator.Grains.Store;
+using Coordinator.Silo.Cluster;
+using Coordinator.Silo.Configuration;
+using Coordinator.Silo.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Silo.Hosting;
+
+/// <summary>
+/// One running member: data dir lock, WAL, state machine, replica host, peer listener and client listener.
+/// Started in dependency order and stopped in reverse: clients first (open streams end UNAVAILABLE), then
+/// the replica loop, then the peer transport, then the WAL and the lock.
+/// </summary>
+public sealed class CoordinatorServer : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly DataDirLock _lock;
+    private readonly WriteAheadLog _wal;
+    private readonly ReplicaHost _host;
+    private readonly PeerNetwork _peers;
+    private readonly WebApplication _clientApp;
+    private readonly WebApplication _peerApp;
+    private readonly CancellationTokenSource _background = new();
+    private readonly Task _autoCompaction;
+
+    private CoordinatorServer(ILoggerFactory loggerFactory, DataDirLock dataLock, WriteAheadLog wal, ReplicaHost host,
+        PeerNetwork peers, WebApplication clientApp, WebApplication peerApp, AutoCompactor compactor)
+    {
+        _loggerFactory = loggerFactory;
+        _lock = dataLock;
+        _wal = wal;
+        _host = host;
+        _peers = peers;
+        _clientApp = clientApp;
+        _peerApp = peerApp;
+        _autoCompaction = compactor.RunAsync(_background.Token);
+    }
+
+    public ReplicaHost Host => _host;
+
+    public static async Task<CoordinatorServer> StartAsync(CoordinatorConfig config)
+    {
+        var loggerFactory = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .SetMinimumLevel(config.LogLevel switch
+            {
+                "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information,
+            })
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
+        var logger = loggerFactory.CreateLogger("coordinator");
+        Directory.CreateDirectory(config.DataDir);
+        DataDirLock dataLock;
+        try { dataLock = DataDirLock.Acquire(config.DataDir); }
+        catch (IOException e) { throw new ConfigurationException(e.Message); }
+        var wal = WriteAheadLog.Open(new WalOptions
+        {
+            DataDir = config.DataDir,
+            SnapshotCount = config.SnapshotCount,
+            Log = line => logger.LogInformation("wal: {Line}", line),
+        });
+        var identity = MemberBootstrap.Prepare(config, wal);
+        logger.LogInformation("starting member {Name} ({Member:x}) of cluster {Cluster:x}, data dir {DataDir}",
+            config.Name, identity.MemberId, identity.ClusterId, config.DataDir);
+
+        var store = new KvStore(new StoreOptions { MaxTxnOps = config.MaxTxnOps, MaxRequestBytes = config.MaxRequestBytes });
+        var members = new MemberTable();
+        var peers = new PeerNetwork(identity, loggerFactory);
+        var host = new ReplicaHost(new ReplicaHostOptions
+        {
+            MemberId = identity.MemberId,
+            ClusterId = identity.ClusterId,
+            Name = config.Name,
+            ClientUrls = config.AdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToList(),
+            HeartbeatMs = config.HeartbeatMs,
+            ElectionTicks = config.ElectionTicks,
+            SnapshotCount = config.SnapshotCount,
+            LeaderWait = TimeSpan.FromMilliseconds(3 * config.ElectionMs),
+            RequestTimeout = TimeSpan.FromSeconds(5) + TimeSpan.FromMilliseconds(2 * config.ElectionMs),
+        }, wal, store, members, peers, loggerFactory.CreateLogger("replica"));
+        if (!wal.Snapshot.IsEmpty) host.RestoreStateMachine(wal.Snapshot.Data);
+        peers.Attach(host);
+
+        var peerApp = BuildPeerApp(config, peers, loggerFactory);
+        var clientApp = BuildClientApp(config, host, loggerFactory);
+        await peerApp.StartAsync();
+        await peers.StartAsync();
+        host.Start();
+        await clientApp.StartAsync();
+        logger.LogInformation("serving clients on {Client}, peers on {Peer}",
+            string.Join(",", config.ListenClientUrls), string.Join(",", config.ListenPeerUrls));
+        var compactor = new AutoCompactor(AutoCompaction.Parse(config.AutoCompactionMode, config.AutoCompactionRetention),
+            host, loggerFactory.CreateLogger("compactor"));
+        return new CoordinatorServer(loggerFactory, dataLock, wal, host, peers, clientApp, peerApp, compactor);
+    }
+
+    private static WebApplication BuildClientApp(CoordinatorConfig config, ReplicaHost host, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<ICoordinatorNode>(host);
+        builder.Services.AddCoordinatorGateway(new GatewayOptions
+        {
+            MaxRequestBytes = config.MaxRequestBytes + 512 * 1024,
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ApplyCoordinatorLimits();
+            foreach (var url in config.ListenClientUrls)
+                k.Listen(Endpoint(url), listen => listen.UseCoordinatorProtocols());
+        });
+        var app = builder.Build();
+        app.MapCoordinatorHttp();
+        app.MapCoordinatorGrpc();
+        // For tests and operators: the leader's member name ("0" when there is none).
+        app.MapGet("/debug/leader", () =>
+        {
+            var leader = host.LeaderId;
+            return leader == 0 ? "0" : host.MemberTable.Find(leader)?.Name ?? leader.ToString("x");
+        });
+        return app;
+    }
+
+    private static WebApplication BuildPeerApp(CoordinatorConfig config, PeerNetwork peers, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            foreach (var url in config.ListenPeerUrls)
+                k.Listen(Endpoint(url), listen => listen.Protocols = HttpProtocols.Http2);
+            peers.ConfigureKestrel(k);
+        });
+        var app = builder.Build();
+        peers.MapEndpoints(app);
+        return app;
+    }
+
+    private static System.Net.IPEndPoint Endpoint(Uri url)
+    {
+        if (System.Net.IPAddress.TryParse(url.Host, out var ip)) return new System.Net.IPEndPoint(ip, url.Port);
+        if (url.Host is "localhost") return new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, url.Port);
+        var addresses = System.Net.Dns.GetHostAddresses(url.Host);
+        if (addresses.Length == 0) throw new ConfigurationException($"cannot resolve {url.Host}");
+        return new System.Net.IPEndPoint(addresses[0], url.Port);
+    }
+
+    public Task WaitForShutdownAsync() => _clientApp.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        _background.Cancel();
+        await _clientApp.StopAsync();
+        await _host.DisposeAsync();
+        await _peers.DisposeAsync();
+        await _peerApp.StopAsync();
+        try { await _autoCompaction; } catch { }
+        await _clientApp.DisposeAsync();
+        await _peerApp.DisposeAsync();
+        _wal.Dispose();
+        _lock.Dispose();
+        _loggerFactory.Dispose();
+    }
+}

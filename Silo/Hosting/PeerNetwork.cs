@@ -1,0 +1,76 @@
+using Coordinator.Grains.Raft;
+using Coordinator.Silo.Cluster;
+using Coordinator.Silo.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Silo.Hosting;
+
+/// <summary>The replica host's view of the peer transport: sends, peer set, lease forwarding; and the pump
+/// that hands received messages to the host.</summary>
+public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
+{
+    private readonly PeerTransport _transport;
+    private readonly object _peersLock = new();
+    private Dictionary<ulong, IReadOnlyList<Uri>> _peers = new();
+    private ReplicaHost? _host;
+    private Task? _pump;
+
+    public PeerNetwork(ClusterIdentity identity, ILoggerFactory loggerFactory)
+    {
+        _transport = new PeerTransport(new PeerTransportOptions { ClusterId = identity.ClusterId, MemberId = identity.MemberId }, loggerFactory);
+    }
+
+    public void Attach(ReplicaHost host)
+    {
+        _host = host;
+        _transport.RegisterHandler(ReplicaHost.KeepAliveMethod, (_, body, ct) => host.HandleLeaseCallAsync(ReplicaHost.KeepAliveMethod, body, ct));
+        _transport.RegisterHandler(ReplicaHost.RemainingTtlMethod, (_, body, ct) => host.HandleLeaseCallAsync(ReplicaHost.RemainingTtlMethod, body, ct));
+    }
+
+    public void ConfigureKestrel(KestrelServerOptions options) => PeerRequestLimits.ConfigurePeerListener(options);
+
+    public void MapEndpoints(WebApplication app) => app.MapRaftPeerEndpoints(_transport);
+
+    public Task StartAsync()
+    {
+        var host = _host ?? throw new InvalidOperationException("attach the replica host first");
+        _transport.Start(host.ReportUnreachable, host.ReportSnapshot);
+        _pump = Task.Run(async () =>
+        {
+            await foreach (var message in _transport.Inbound.ReadAllAsync())
+            {
+                try { host.Deliver(message); }
+                catch (Gateway.NodeException) { return; } // host stopped
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public void Send(IReadOnlyList<Message> messages) => _transport.Send(messages);
+
+    public void SetPeers(IReadOnlyDictionary<ulong, IReadOnlyList<Uri>> peers)
+    {
+        lock (_peersLock)
+        {
+            foreach (var id in _peers.Keys.Where(id => !peers.ContainsKey(id)).ToList()) _transport.RemovePeer(id);
+            foreach (var (id, urls) in peers)
+            {
+                if (urls.Count == 0) continue;
+                if (!_peers.TryGetValue(id, out var old)) _transport.AddPeer(id, urls[0]);
+                else if (old.Count == 0 || old[0] != urls[0]) _transport.UpdatePeer(id, urls[0]);
+            }
+            _peers = peers.ToDictionary(p => p.Key, p => p.Value);
+        }
+    }
+
+    public Task<byte[]> CallAsync(ulong peer, string method, byte[] body, CancellationToken cancellationToken) =>
+        _transport.CallAsync(peer, method, body, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transport.StopAsync();
+        if (_pump is not null) { try { await _pump; } catch { } }
+    }
+}

@@ -1,0 +1,101 @@
+using Coordinator.Gateway;
+using Coordinator.Grains.Raft;
+using Coordinator.Grains.Store;
+using Coordinator.Protocol.Internal;
+using Google.Protobuf;
+
+namespace Coordinator.Silo.Hosting;
+
+public sealed partial class ReplicaHost
+{
+    private readonly RequestIdGenerator _requestIds;
+    private readonly Dictionary<ulong, TaskCompletionSource<ApplyResult>> _waiters = new(); // loop
+    /// <summary>Proposals that found no leader (or a transfer in progress): retried when one appears. Loop.</summary>
+    private readonly List<(RaftRequest Request, byte[] Data)> _awaitingLeader = new();
+
+    public async Task<ApplyResult> ProposeAsync(RaftRequest request, CancellationToken cancellationToken)
+    {
+        if (_stopped) throw NodeException.Stopped();
+        request.Id = _requestIds.Next();
+        var data = request.ToByteArray();
+        var tcs = new TaskCompletionSource<ApplyResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            _waiters[request.Id] = tcs;
+            SubmitProposal(request, data);
+        });
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            return await tcs.Task.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Post(() => _waiters.Remove(request.Id));
+            throw LeaderId == 0 ? NodeException.NoLeader() : NodeException.Timeout();
+        }
+        catch (OperationCanceledException)
+        {
+            Post(() => _waiters.Remove(request.Id));
+            throw;
+        }
+    }
+
+    /// <summary>Loop: hands a proposal to the replica; without a leader it waits (bounded) for one.</summary>
+    private void SubmitProposal(RaftRequest request, byte[] data)
+    {
+        var result = _replica.Propose(data);
+        switch (result.Outcome)
+        {
+            case ProposeOutcome.Appended or ProposeOutcome.Forwarded:
+                return;
+            case ProposeOutcome.DroppedNoLeader or ProposeOutcome.DroppedLeaderTransfer:
+                _awaitingLeader.Add((request, data));
+                return;
+            default:
+                Fail(request.Id, new NodeException(14, "etcdserver: " + result.Reason));
+                return;
+        }
+    }
+
+    /// <summary>Loop: a leader exists again; resubmit what was waiting for one.</summary>
+    private void ResubmitAwaitingLeader()
+    {
+        if (_awaitingLeader.Count == 0) return;
+        var pending = _awaitingLeader.ToList();
+        _awaitingLeader.Clear();
+        foreach (var (request, data) in pending)
+            if (_waiters.ContainsKey(request.Id)) SubmitProposal(request, data);
+    }
+
+    /// <summary>Loop: proposes without anyone waiting (lease expiry, publish).</summary>
+    private void ProposeInternal(RaftRequest request)
+    {
+        request.Id = _requestIds.Next();
+        _replica.Propose(request.ToByteArray());
+    }
+
+    private void Complete(ApplyResult result)
+    {
+        if (_waiters.Remove(result.RequestId, out var tcs)) tcs.TrySetResult(result);
+    }
+
+    private void Fail(ulong requestId, Exception error)
+    {
+        if (_waiters.Remove(requestId, out var tcs)) tcs.TrySetException(error);
+    }
+
+    private void FailAllWaiters(Exception error)
+    {
+        foreach (var tcs in _waiters.Values) tcs.TrySetException(error);
+        _waiters.Clear();
+        foreach (var list in _readsInFlight.Values)
+            foreach (var tcs in list) tcs.TrySetException(error);
+        _readsInFlight.Clear();
+        foreach (var tcs in _readsWaiting) tcs.TrySetException(error);
+        _readsWaiting.Clear();
+        foreach (var (_, tcs) in _readsAwaitingApply) tcs.TrySetException(error);
+        _readsAwaitingApply.Clear();
+    }
+}

@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using Coordinator.Gateway;
+using Coordinator.Grains.Raft;
+using Coordinator.Grains.Store;
+using Coordinator.Silo.Cluster;
+using Coordinator.Silo.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Silo.Hosting;
+
+/// <summary>
+/// The only loop that drives this member's replica. Everything that touches the replica runs on the loop
+/// as an action from <see cref="_inbox"/>; after each batch of actions the loop processes Readys in order:
+/// persist (one fsync) → send → apply → serve reads → Advance. Callers on other threads get tasks.
+/// Fields marked "loop" are touched only by the loop; volatile ones are published for readers.
+/// </summary>
+public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, IAsyncDisposable
+{
+    private readonly ReplicaHostOptions _options;
+    private readonly WriteAheadLog _wal;
+    private readonly Replica _replica;
+    private readonly IPeerNetwork _network;
+    private readonly ILogger _logger;
+    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+    private Task? _ticker;
+
+    private volatile bool _stopped;
+    private ulong _leaderId;     // published by the loop
+    private ulong _term;         // published by the loop
+    private ulong _appliedIndex; // published by the loop
+    private ulong _lastSnapshotIndex; // loop
+
+    public ReplicaHost(ReplicaHostOptions options, WriteAheadLog wal, KvStore store, MemberTable members,
+        IPeerNetwork network, ILogger logger)
+    {
+        _options = options;
+        _wal = wal;
+        Store = store;
+        MemberTable = members;
+        _network = network;
+        _logger = logger;
+        _lastSnapshotIndex = wal.Snapshot.Metadata.Index;
+        _appliedIndex = _lastSnapshotIndex;
+        _replica = new Replica(new ReplicaOptions
+        {
+            Id = options.MemberId,
+            Group = 1,
+            ElectionTicks = options.ElectionTicks,
+            HeartbeatTicks = 1,
+            RandomSeed = (int)(options.MemberId ^ (ulong)Environment.TickCount64),
+            PreVote = true,
+            CheckQuorum = true,
+            Applied = _lastSnapshotIndex,
+        }, wal);
+        _term = _replica.Term;
+        _requestIds = new RequestIdGenerator(options.MemberId);
+    }
+
+    public ulong ClusterId => _options.ClusterId;
+    public ulong MemberId => _options.MemberId;
+    public ulong RaftTerm => Interlocked.Read(ref _term);
+    public ulong LeaderId => Interlocked.Read(ref _leaderId);
+    public ulong AppliedIndex => Interlocked.Read(ref _appliedIndex);
+    public KvStore Store { get; }
+    public MemberTable MemberTable { get; }
+    public IWatchEventSource Events => this;
+
+    public void Start()
+    {
+        _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
+        _ticker = Task.Run(TickAsync);
+    }
+
+    /// <summary>Hands a message from a peer to the replica.</summary>
+    public void Deliver(Message message) => Post(() => _replica.Step(message));
+
+    public void ReportUnreachable(ulong peer) => Post(() => _replica.ReportUnreachable(peer));
+
+    public void ReportSnapshot(ulong peer, bool delivered) => Post(() => _replica.ReportSnapshot(peer, delivered));
+
+    /// <summary>Hands leadership to another voter (Maintenance.MoveLeader, graceful shutdown).</summary>
+    public void TransferLeadership(ulong target) => Post(() => _replica.TransferLeadership(target));
+
+    private void Post(Action action)
+    {
+        if (!_inbox.Writer.TryWrite(action)) throw NodeException.Stopped();
+    }
+
+    private async Task TickAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.HeartbeatMs));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+                _inbox.Writer.TryWrite(OnTick);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private void OnTick()
+    {
+        _replica.Tick();
+        TickLeases();
+        TickPublish();
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _inbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                while (reader.TryRead(out var action)) action();
+                IssueReadIndex();
+                await ProcessReadyAsync();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            // A failed fsync or a broken invariant: stop acknowledging anything (the member must restart).
+            Log.LoopFailed(_logger, e);
+            _stopped = true;
+            FailAllWaiters(new NodeException(14, "etcdserver: server stopped after an internal error: " + e.Message));
+            throw;
+        }
+    }
+
+    private async Task ProcessReadyAsync()
+    {
+        while (_replica.HasReady)
+        {
+            var rd = _replica.GetReady();
+            if (rd.SoftState is { } ss) OnSoftState(ss);
+            if (rd.Snapshot is { } snapshot)
+            {
+                _wal.ApplySnapshot(snapshot);
+                RestoreStateMachine(snapshot);
+            }
+            if (rd.HardState is not null || rd.Entries.Count > 0)
+            {
+                var started = Environment.TickCount64;
+                await _wal.SaveAsync(rd.HardState, rd.Entries, CancellationToken.None);
+                var took = Environment.TickCount64 - started;
+                if (took > 100) Log.SlowFsync(_logger, took, rd.Entries.Count);
+            }
+            if (rd.HardState is { } hs) Interlocked.Exchange(ref _term, hs.Term);
+            if (rd.Messages.Count > 0) _network.Send(rd.Messages);
+            foreach (var entry in rd.CommittedEntries) ApplyEntry(entry);
+            foreach (var rs in rd.ReadStates) OnReadState(rs);
+            ServeReads();
+            _replica.Advance(rd);
+            MaybeSnapshot();
+        }
+    }
+
+    private void OnSoftState(SoftState ss)
+    {
+        var previous = Interlocked.Exchange(ref _leaderId, ss.Leader);
+        Interlocked.Exchange(ref _term, _replica.Term);
+        if (previous == ss.Leader) return;
+        if (ss.Leader == 0) Log.LeaderLost(_logger, previous, _replica.Term);
+        else Log.LeaderElected(_logger, ss.Leader, _replica.Term, ss.Leader == MemberId);
+        OnLeaderChanged(ss.Role == ReplicaRole.Leader);
+    }
+
+    private void MaybeSnapshot()
+    {
+        var applied = AppliedIndex;
+        if (applied < _lastSnapshotIndex + _options.SnapshotCount) return;
+        var data = EncodeStateMachine();
+        _wal.CreateSnapshot(applied, _replica.AppliedMembership, data);
+        _lastSnapshotIndex = applied;
+        Log.SnapshotTaken(_logger, applied, data.Length);
+    }
+
+    public NodeStatus Status() => new(
+        Version: VersionInfo.ServerVersion,
+        DbSize: EstimatedDbSize(), DbSizeInUse: EstimatedDbSize(),
+        Leader: LeaderId, RaftIndex: _wal.LastIndex, RaftTerm: RaftTerm, RaftAppliedIndex: AppliedIndex,
+        IsLearner: MemberTable.Find(MemberId)?.IsLearner ?? false, Errors: []);
+
+    private long EstimatedDbSize() => Math.Max(4096, GC.GetTotalMemory(false) / 2);
+
+    public IReadOnlyList<MemberInfo> Members() =>
+        MemberTable.All.Select(m => new MemberInfo(m.Id, m.Name, m.PeerUrls, m.ClientUrls, m.IsLearner)).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped && _loop is null) return;
+        _stopped = true;
+        _inbox.Writer.TryComplete();
+        _stopping.Cancel();
+        try { if (_loop is not null) await _loop; } catch { /* logged by the loop */ }
+        try { if (_ticker is not null) await _ticker; } catch { }
+        FailAllWaiters(NodeException.Stopped());
+        _stopping.Dispose();
+    }
+}

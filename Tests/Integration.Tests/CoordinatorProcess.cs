@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Coordinator.Tests.Integration;
+
+/// <summary>One real `coordinator` process on loopback. Killed (and its data dir removed) on dispose,
+/// whatever happened in the test.</summary>
+internal sealed class CoordinatorProcess : IDisposable
+{
+    private readonly string[] _args;
+    private Process? _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    public string Name { get; }
+    public int ClientPort { get; }
+    public int PeerPort { get; }
+    public string DataDir { get; }
+    public string ClientUrl => $"http://127.0.0.1:{ClientPort}";
+    public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
+    public string Endpoint => $"127.0.0.1:{ClientPort}";
+
+    public CoordinatorProcess(string name, int clientPort, int peerPort, string dataDir, IEnumerable<string> extraArgs)
+    {
+        Name = name;
+        ClientPort = clientPort;
+        PeerPort = peerPort;
+        DataDir = dataDir;
+        _args =
+        [
+            "--name", name, "--data-dir", dataDir,
+            "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
+            "--listen-peer-urls", PeerUrl, "--initial-advertise-peer-urls", PeerUrl,
+            "--heartbeat-interval", "50", "--election-timeout", "500",
+            .. extraArgs,
+        ];
+    }
+
+    public bool Running => _process is { HasExited: false };
+    public string Output => string.Join("\n", _output);
+
+    public void Start()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(RepoPaths.CoordinatorDll);
+        foreach (var a in _args) psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>kill -9: no chance to flush anything.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p) { p.Kill(entireProcessTree: true); p.WaitForExit(10_000); }
+    }
+
+    public void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } p) return;
+        using var kill = Process.Start("kill", ["-" + signal, p.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Signal("CONT");
+        Kill();
+        _process?.Dispose();
+    }
+}
