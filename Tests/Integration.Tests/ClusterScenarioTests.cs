@@ -37,13 +37,13 @@ public sealed class ClusterScenarioTests : IAsyncLifetime
     [Fact]
     public async Task KillingTheLeader_ElectsAnother_AndKeepsEveryAcknowledgedWrite()
     {
-        for (var i = 0; i < 100; i++) await Ok(_cluster.Endpoints, "put", $"a{i:D3}", $"{i}");
+        for (var i = 0; i < 100; i++) await Ok(_cluster.Endpoints, "put", $"acked/{i:D3}", $"{i}");
         var leader = await _cluster.WaitForLeaderAsync();
         leader.Kill();
         var next = await _cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(20));
         Assert.NotEqual(leader.Name, next.Name);
         await Ok(_cluster.Endpoints, "put", "after", "failover");
-        var count = await Ok(_cluster.Endpoints, "get", "a", "--prefix", "--count-only", "-w", "json");
+        var count = await Ok(_cluster.Endpoints, "get", "acked/", "--prefix", "--keys-only", "-w", "json");
         Assert.Contains("\"count\":100", count.Out);
 
         // The old leader comes back and catches up (by snapshot: far more than --snapshot-count entries passed).
@@ -68,7 +68,7 @@ public sealed class ClusterScenarioTests : IAsyncLifetime
         foreach (var m in _cluster.Members) m.Kill();
         foreach (var m in _cluster.Members) m.Start();
         await _cluster.WaitForLeaderAsync();
-        var r = await Ok(_cluster.Endpoints, "get", "d", "--prefix", "--count-only", "-w", "json");
+        var r = await Ok(_cluster.Endpoints, "get", "d", "--prefix", "--keys-only", "-w", "json");
         Assert.Contains("\"count\":30", r.Out);
     }
 

@@ -11,7 +11,7 @@ internal static class Etcdctl
         public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    public static async Task<Result> RunAsync(string endpoints, string? stdin, params string[] args)
+    public static async Task<Result> RunWithInputAsync(string endpoints, string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("etcdctl")
         {
@@ -36,5 +36,5 @@ internal static class Etcdctl
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 
-    public static Task<Result> RunAsync(string endpoints, params string[] args) => RunAsync(endpoints, null, args);
+    public static Task<Result> RunAsync(string endpoints, params string[] args) => RunWithInputAsync(endpoints, null, args);
 }

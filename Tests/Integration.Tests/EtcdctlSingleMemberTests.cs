@@ -65,7 +65,7 @@ public sealed class EtcdctlSingleMemberTests : IAsyncLifetime
     public async Task Txn_FromStdin()
     {
         await Ok("put", "flag", "on");
-        var r = await Etcdctl.RunAsync(E, "value(\"flag\") = \"on\"\n\nput result yes\n\nput result no\n\n", "txn");
+        var r = await Etcdctl.RunWithInputAsync(E, "value(\"flag\") = \"on\"\n\nput result yes\n\nput result no\n\n", "txn");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.StartsWith("SUCCESS", r.Out);
         Assert.Equal("result\nyes", (await Ok("get", "result")).Out);

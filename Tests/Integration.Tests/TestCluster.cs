@@ -11,9 +11,10 @@ internal sealed class TestCluster : IDisposable
         var ports = FreePorts.Take(2 * size);
         var names = Enumerable.Range(1, size).Select(i => $"m{i}").ToArray();
         var initial = string.Join(",", names.Select((n, i) => $"{n}=http://127.0.0.1:{ports[2 * i + 1]}"));
+        var token = "it-" + Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < size; i++)
             Members.Add(new CoordinatorProcess(names[i], ports[2 * i], ports[2 * i + 1], Path.Combine(_root, names[i]),
-                ["--initial-cluster", initial, "--initial-cluster-token", "it-" + Guid.NewGuid().ToString("N")[..8], .. extraArgs]));
+                ["--initial-cluster", initial, "--initial-cluster-token", token, .. extraArgs]));
     }
 
     public string Endpoints => string.Join(",", Members.Where(m => m.Running).Select(m => m.Endpoint));
@@ -44,7 +45,7 @@ internal sealed class TestCluster : IDisposable
             if (leaders.Count > 0 && leaders.All(l => l.Length > 0 && l != "0" && l == leaders[0]))
             {
                 var leaderName = leaders[0];
-                var leader = Members.FirstOrDefault(m => m.Name == leaderName);
+                var leader = Members.FirstOrDefault(m => m.Name == leaderName && m.Running);
                 if (leader is not null) return leader;
             }
             await Task.Delay(100);
