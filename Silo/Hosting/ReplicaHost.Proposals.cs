@@ -11,7 +11,7 @@ public sealed partial class ReplicaHost
     private readonly RequestIdGenerator _requestIds;
     private readonly Dictionary<ulong, TaskCompletionSource<ApplyResult>> _waiters = new(); // loop
     /// <summary>Proposals that found no leader (or a transfer in progress): retried when one appears. Loop.</summary>
-    private readonly List<(RaftRequest Request, byte[] Data)> _awaitingLeader = new();
+    private readonly List<(RaftRequest Request, byte[] Data, long Since)> _awaitingLeader = new();
 
     public async Task<ApplyResult> ProposeAsync(RaftRequest request, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ public sealed partial class ReplicaHost
             case ProposeOutcome.Appended or ProposeOutcome.Forwarded:
                 return;
             case ProposeOutcome.DroppedNoLeader or ProposeOutcome.DroppedLeaderTransfer:
-                _awaitingLeader.Add((request, data));
+                _awaitingLeader.Add((request, data, Now));
                 return;
             default:
                 Fail(request.Id, new NodeException(14, "etcdserver: " + result.Reason));
@@ -65,8 +65,26 @@ public sealed partial class ReplicaHost
         if (_awaitingLeader.Count == 0) return;
         var pending = _awaitingLeader.ToList();
         _awaitingLeader.Clear();
-        foreach (var (request, data) in pending)
+        foreach (var (request, data, _) in pending)
             if (_waiters.ContainsKey(request.Id)) SubmitProposal(request, data);
+    }
+
+    /// <summary>Loop: requests that waited longer than LeaderWait for a leader fail with "no leader".</summary>
+    private void ExpireWaitsForLeader()
+    {
+        var limit = (long)_options.LeaderWait.TotalMilliseconds;
+        var now = Now;
+        _awaitingLeader.RemoveAll(p =>
+        {
+            if (now - p.Since < limit) return false;
+            Fail(p.Request.Id, NodeException.NoLeader());
+            return true;
+        });
+        if (_readsWaiting.Count > 0 && LeaderId == 0 && now - _readsWaitingSince >= limit)
+        {
+            foreach (var r in _readsWaiting) r.TrySetException(NodeException.NoLeader());
+            _readsWaiting.Clear();
+        }
     }
 
     /// <summary>Loop: proposes without anyone waiting (lease expiry, publish).</summary>

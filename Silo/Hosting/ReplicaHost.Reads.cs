@@ -10,12 +10,17 @@ public sealed partial class ReplicaHost
     private readonly Dictionary<ulong, List<TaskCompletionSource>> _readsInFlight = new();   // loop, by context
     private readonly List<(ulong Index, TaskCompletionSource Read)> _readsAwaitingApply = new(); // loop
     private ulong _nextReadContext;
+    private long _readsWaitingSince; // loop: when the oldest waiting read arrived
 
     public async Task ReadBarrierAsync(CancellationToken cancellationToken)
     {
         if (_stopped) throw NodeException.Stopped();
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => _readsWaiting.Add(tcs));
+        Post(() =>
+        {
+            if (_readsWaiting.Count == 0) _readsWaitingSince = Now;
+            _readsWaiting.Add(tcs);
+        });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try

@@ -104,6 +104,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         _replica.Tick();
         TickLeases();
         TickPublish();
+        ExpireWaitsForLeader();
     }
 
     private async Task RunLoopAsync()
