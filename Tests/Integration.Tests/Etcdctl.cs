@@ -30,7 +30,7 @@ internal static class Etcdctl
         }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150)); // check perf runs 60 s
         try { await p.WaitForExitAsync(timeout.Token); }
         catch (OperationCanceledException) { p.Kill(true); throw new TimeoutException($"etcdctl {string.Join(' ', args)} hung"); }
         return new Result(p.ExitCode, await stdout, await stderr);
