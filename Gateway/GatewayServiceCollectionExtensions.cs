@@ -29,6 +29,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, MaintenanceService>();
         services.AddSingleton<IGrpcService, WatchService>();
+        services.AddSingleton<IGrpcService, LockService>();
+        services.AddSingleton<IGrpcService, ElectionService>();
 
         // The host may register its own hub (or options) first.
         services.TryAddSingleton(WatchHubOptions.Default);

@@ -7,6 +7,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "snapshot") return SnapshotCommand.Run(args[1..], Console.Out, Console.Error);
         ConfigParser.Action action;
         CoordinatorConfig? config;
         try

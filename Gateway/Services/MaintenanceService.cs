@@ -3,20 +3,56 @@ using Etcdserverpb;
 
 namespace Coordinator.Gateway.Services;
 
-/// <summary>etcdserverpb.Maintenance: status, hashes and alarms. There is no bbolt file here, so
-/// Defragment, Snapshot (etcd's db format) and MoveLeader are not served yet.</summary>
-public sealed class MaintenanceService(ICoordinatorNode node, ResponseHeaderFactory headers, GatewayOptions options) : IGrpcService
+/// <summary>etcdserverpb.Maintenance: status and hashes; alarms, defragment, snapshot (our own format,
+/// restored by `coordinator snapshot restore`) and move-leader when the host provides <see cref="IClusterAdmin"/>.</summary>
+public sealed class MaintenanceService(ICoordinatorNode node, ResponseHeaderFactory headers, GatewayOptions options,
+    IServiceProvider services) : IGrpcService
 {
+    private const int SnapshotChunkBytes = 64 * 1024;
+
     public void Register(GrpcMethodTable table)
     {
         table.Unary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, StatusAsync);
         table.Unary<HashRequest, HashResponse>("/etcdserverpb.Maintenance/Hash", HashRequest.Parser, HashAsync);
         table.Unary<HashKVRequest, HashKVResponse>("/etcdserverpb.Maintenance/HashKV", HashKVRequest.Parser, HashKvAsync);
         table.Unary<AlarmRequest, AlarmResponse>("/etcdserverpb.Maintenance/Alarm", AlarmRequest.Parser, AlarmAsync);
-        foreach (var method in new[] { "Defragment", "Snapshot", "MoveLeader" })
+        if (services.GetService(typeof(IClusterAdmin)) is not IClusterAdmin admin)
         {
-            table.Unimplemented($"/etcdserverpb.Maintenance/{method}", $"coordinator: {method} is not implemented yet");
+            foreach (var method in new[] { "Defragment", "Snapshot", "MoveLeader" })
+                table.Unimplemented($"/etcdserverpb.Maintenance/{method}", $"coordinator: {method} is not available on this host");
+            return;
         }
+        table.Unary<AlarmRequest, AlarmResponse>("/etcdserverpb.Maintenance/Alarm", AlarmRequest.Parser, async (r, call) =>
+        {
+            var response = await admin.AlarmAsync(r, call.CancellationToken);
+            response.Header = headers.Current();
+            return response;
+        });
+        table.Unary<DefragmentRequest, DefragmentResponse>("/etcdserverpb.Maintenance/Defragment", DefragmentRequest.Parser, async (r, call) =>
+        {
+            await admin.DefragmentAsync(call.CancellationToken);
+            return new DefragmentResponse { Header = headers.Current() };
+        });
+        table.Unary<MoveLeaderRequest, MoveLeaderResponse>("/etcdserverpb.Maintenance/MoveLeader", MoveLeaderRequest.Parser, async (r, call) =>
+        {
+            await admin.MoveLeaderAsync(r.TargetID, call.CancellationToken);
+            return new MoveLeaderResponse { Header = headers.Current() };
+        });
+        table.ServerStreaming<SnapshotRequest, SnapshotResponse>("/etcdserverpb.Maintenance/Snapshot", SnapshotRequest.Parser, async (r, stream, call) =>
+        {
+            var data = await admin.SnapshotAsync(call.CancellationToken);
+            for (var offset = 0; offset < data.Length || offset == 0; offset += SnapshotChunkBytes)
+            {
+                var length = Math.Min(SnapshotChunkBytes, data.Length - offset);
+                await stream.WriteAsync(new SnapshotResponse
+                {
+                    Header = headers.Current(),
+                    RemainingBytes = (ulong)(data.Length - offset - length),
+                    Blob = Google.Protobuf.ByteString.CopyFrom(data, offset, length),
+                }, call.CancellationToken);
+                if (data.Length == 0) break;
+            }
+        });
     }
 
     private ValueTask<StatusResponse> StatusAsync(StatusRequest request, GrpcCall call)

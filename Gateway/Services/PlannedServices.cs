@@ -17,10 +17,6 @@ public sealed class PlannedServices : IGrpcService
     {
         foreach (var method in AuthMethods)
             table.Unimplemented($"/etcdserverpb.Auth/{method}", "coordinator: authentication is not implemented yet");
-        foreach (var method in new[] { "Lock", "Unlock" })
-            table.Unimplemented($"/v3lockpb.Lock/{method}", "coordinator: the Lock service is not implemented yet");
-        foreach (var method in new[] { "Campaign", "Proclaim", "Leader", "Observe", "Resign" })
-            table.Unimplemented($"/v3electionpb.Election/{method}", "coordinator: the Election service is not implemented yet");
         table.Unimplemented("/etcdserverpb.Watch/Watch", "coordinator: the Watch service is not implemented yet");
     }
 }

@@ -74,8 +74,10 @@ public sealed partial class Replica
         if (!valid) return ProposeOutcome.DroppedInvalidConfigChange;
         if (cc.Type is ConfigChangeType.PromoteLearner or ConfigChangeType.AddVoter && _membership.IsLearner(cc.NodeId))
         {
+            // In sync: within PromoteMaxLag entries of the commit index, and never behind by more than a tenth of it.
             var match = _progress.TryGetValue(cc.NodeId, out var pr) ? pr.Match : 0;
-            if (match + _options.PromoteMaxLag < _log.Committed) return ProposeOutcome.DroppedLearnerNotCaughtUp;
+            var allowedLag = Math.Min(_options.PromoteMaxLag, _log.Committed / 10);
+            if (match + allowedLag < _log.Committed) return ProposeOutcome.DroppedLearnerNotCaughtUp;
         }
         return null;
     }

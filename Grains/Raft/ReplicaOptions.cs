@@ -29,7 +29,8 @@ public sealed record ReplicaOptions
     public ReadMode ReadMode { get; init; } = ReadMode.Safe;
     /// <summary>The host's applied index at start (defaults to the snapshot index).</summary>
     public ulong Applied { get; init; }
-    /// <summary>A learner may be promoted when its match is within this many entries of the commit index.</summary>
+    /// <summary>A learner may be promoted when its match is within this many entries of the commit index
+    /// (and within a tenth of it, so a learner that has barely started is never "in sync").</summary>
     public ulong PromoteMaxLag { get; init; } = 100;
 
     public void Validate()

@@ -37,6 +37,15 @@ public sealed partial class KvStore
     }
 
     /// <summary>A new store holding a snapshot's state.</summary>
+    /// <summary>Offline restore into a new cluster: the restored state becomes the state at
+    /// <paramref name="raftIndex"/> of the new cluster's log (entries after it apply normally).</summary>
+    public void RebaseAppliedIndex(ulong raftIndex)
+    {
+        _lock.EnterWriteLock();
+        try { _appliedIndex = raftIndex; }
+        finally { _lock.ExitWriteLock(); }
+    }
+
     public static KvStore FromSnapshot(Stream source, StoreOptions? options = null)
     {
         var store = new KvStore(options);

@@ -12,19 +12,22 @@ namespace Coordinator.Silo.Cluster;
 /// </summary>
 public static class MemberBootstrap
 {
-    public static ClusterIdentity Prepare(CoordinatorConfig config, WriteAheadLog wal)
+    /// <summary>Returns this data dir's identity and, for a member joining a running cluster, the member list
+    /// the cluster reported (so it can answer the leader before it has applied anything).</summary>
+    public static (ClusterIdentity Identity, IReadOnlyList<Member>? KnownMembers) Prepare(CoordinatorConfig config, WriteAheadLog wal)
     {
         var existing = ClusterIdentity.Load(config.DataDir);
         if (existing is not null)
         {
             existing.CheckMatches(config);
-            return existing;
+            if (config.ForceNewCluster) ForceNewCluster.Apply(wal, existing.MemberId);
+            return (existing, null);
         }
         if (wal.LastIndex > 0 || !wal.Snapshot.IsEmpty)
             throw new ConfigurationException($"data dir {config.DataDir} has a log but no member/identity.json: it is damaged or not ours");
-        if (!config.NewCluster)
-            throw new ConfigurationException(
-                "--initial-cluster-state=existing (joining a running cluster) is not supported yet; start every member with 'new'");
+        if (config.ForceNewCluster)
+            throw new ConfigurationException($"--force-new-cluster needs an existing data dir; {config.DataDir} is empty");
+        if (!config.NewCluster) return Join(config);
 
         var members = config.InitialCluster
             .Select(m => (m.Name, Id: MemberIds.MemberId(m.PeerUrls, config.ClusterToken), m.PeerUrls))
@@ -37,6 +40,48 @@ public static class MemberBootstrap
         wal.Save(new HardState(1, 0, (ulong)entries.Count), entries);
         var identity = new ClusterIdentity(clusterId, self.Id, config.Name, config.ClusterToken);
         identity.Save(config.DataDir);
-        return identity;
+        return (identity, null);
+    }
+
+    /// <summary>--initial-cluster-state=existing: ask the other members listed in --initial-cluster for the
+    /// cluster (GET /members on their peer URLs) and find ourselves in it by our peer URLs (etcdctl member
+    /// add must have added us). Our log starts empty; the leader sends us everything.</summary>
+    private static (ClusterIdentity, IReadOnlyList<Member>) Join(CoordinatorConfig config)
+    {
+        var ours = config.AdvertisePeerUrls.Select(u => u.ToString().TrimEnd('/')).ToHashSet();
+        var others = config.InitialCluster.Where(m => m.Name != config.Name).SelectMany(m => m.PeerUrls).ToList();
+        if (others.Count == 0)
+            throw new ConfigurationException("--initial-cluster-state=existing needs the other members in --initial-cluster");
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
+        var errors = new List<string>();
+        foreach (var url in others)
+        {
+            ClusterInfo? info;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/members"))
+                {
+                    Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                };
+                // Startup is synchronous here; HTTP/2 only offers the asynchronous API.
+                using var response = http.SendAsync(request).GetAwaiter().GetResult();
+                response.EnsureSuccessStatusCode();
+                info = System.Text.Json.JsonSerializer.Deserialize<ClusterInfo>(response.Content.ReadAsStream(),
+                    new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
+            {
+                errors.Add($"{url}: {e.Message}");
+                continue;
+            }
+            if (info is null) continue;
+            var self = info.Members.FirstOrDefault(m => m.PeerUrls.Any(ours.Contains))
+                ?? throw new ConfigurationException(
+                    $"the cluster at {url} has no member with peer URL {string.Join(",", ours)}; add it first with 'etcdctl member add {config.Name} --peer-urls={string.Join(",", ours)}'");
+            var identity = new ClusterIdentity(info.ClusterId, self.Id, config.Name, config.ClusterToken);
+            identity.Save(config.DataDir);
+            return (identity, info.Members);
+        }
+        throw new ConfigurationException($"cannot reach any member of the existing cluster ({string.Join("; ", errors)})");
     }
 }

@@ -25,8 +25,10 @@ public static class ConfigParser
             else
             {
                 name = body;
-                if (i + 1 >= args.Length) throw new ConfigurationException($"flag --{name} needs a value");
-                value = args[++i];
+                var isBoolean = CoordinatorFlags.All.FirstOrDefault(f => f.Name == name)?.IsBoolean == true;
+                if (isBoolean && (i + 1 >= args.Length || args[i + 1] is not ("true" or "false"))) value = "true";
+                else if (i + 1 >= args.Length) throw new ConfigurationException($"flag --{name} needs a value");
+                else value = args[++i];
             }
             if (CoordinatorFlags.All.All(f => f.Name != name))
                 throw new ConfigurationException($"unknown flag --{name} (see --help)");
@@ -76,6 +78,8 @@ public static class ConfigParser
         if (level is not ("debug" or "info" or "warn" or "error"))
             throw new ConfigurationException($"--log-level must be debug, info, warn or error, not '{level}'");
         var quota = Long("quota-backend-bytes", get("quota-backend-bytes"), 0, long.MaxValue);
+        var strict = Bool("strict-reconfig-check", get("strict-reconfig-check"));
+        var forceNew = Bool("force-new-cluster", get("force-new-cluster"));
         var dataDir = explicitValue("data-dir") is { Length: > 0 } dd ? dd : $"{name}.coordinator";
         return new CoordinatorConfig
         {
@@ -98,6 +102,8 @@ public static class ConfigParser
             AutoCompactionMode = mode,
             AutoCompactionRetention = retention,
             LogLevel = level,
+            StrictReconfigCheck = strict,
+            ForceNewCluster = forceNew,
         };
     }
 
@@ -138,6 +144,13 @@ public static class ConfigParser
 
     private static bool SameUrl(Uri a, Uri b) =>
         string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port && a.Scheme == b.Scheme;
+
+    private static bool Bool(string flag, string value) => value switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw new ConfigurationException($"--{flag}: '{value}' is not true or false"),
+    };
 
     private static int Int(string flag, string value, int min, int max) => (int)Long(flag, value, min, max);
 

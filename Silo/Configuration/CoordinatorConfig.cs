@@ -24,6 +24,8 @@ public sealed record CoordinatorConfig
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
     public string LogLevel { get; init; } = "info";
+    public bool StrictReconfigCheck { get; init; } = true;
+    public bool ForceNewCluster { get; init; }
 
     public int ElectionTicks => ElectionMs / HeartbeatMs;
 }

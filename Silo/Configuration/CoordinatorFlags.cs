@@ -23,6 +23,8 @@ internal static class CoordinatorFlags
         new("auto-compaction-mode", "periodic", "Interpret 'auto-compaction-retention' as 'periodic' (duration) or 'revision'."),
         new("auto-compaction-retention", "0", "Auto compaction retention (0 = off): hours or a duration like '30m' for periodic, a count for revision."),
         new("log-level", "info", "Configures log level: debug, info, warn, error."),
+        new("strict-reconfig-check", "true", "Reject reconfiguration requests that would cause quorum loss.", IsBoolean: true),
+        new("force-new-cluster", "false", "Force to create a new one-member cluster from this member's data (recovery).", IsBoolean: true),
     ];
 
     public static string HelpText()
@@ -30,6 +32,8 @@ internal static class CoordinatorFlags
         var lines = new List<string>
         {
             "Usage: coordinator [flags]",
+            "       coordinator snapshot restore FILE --name ... --initial-cluster ... [--data-dir ...]",
+            "       coordinator snapshot status FILE",
             "",
             "A Raft-replicated coordination service that speaks etcd's v3 API.",
             "Every flag may also be set as COORDINATOR_<FLAG> or ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER).",

@@ -9,6 +9,7 @@ using Coordinator.Silo.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         _clientApp = clientApp;
         _peerApp = peerApp;
         _autoCompaction = compactor.RunAsync(_background.Token);
+        // A removed member stops itself, a moment later so its last answers still go out (as etcd does).
+        host.RemovedToken.Register(() => Task.Delay(1000).ContinueWith(_ => _clientApp.Lifetime.StopApplication()));
     }
 
     public ReplicaHost Host => _host;
@@ -69,7 +72,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             SnapshotCount = config.SnapshotCount,
             Log = line => logger.LogInformation("wal: {Line}", line),
         });
-        var identity = MemberBootstrap.Prepare(config, wal);
+        var (identity, knownMembers) = MemberBootstrap.Prepare(config, wal);
         logger.LogInformation("starting member {Name} ({Member:x}) of cluster {Cluster:x}, data dir {DataDir}",
             config.Name, identity.MemberId, identity.ClusterId, config.DataDir);
 
@@ -85,10 +88,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
             HeartbeatMs = config.HeartbeatMs,
             ElectionTicks = config.ElectionTicks,
             SnapshotCount = config.SnapshotCount,
+            QuotaBackendBytes = config.QuotaBackendBytes,
+            StrictReconfigCheck = config.StrictReconfigCheck,
             LeaderWait = TimeSpan.FromMilliseconds(3 * config.ElectionMs),
             RequestTimeout = TimeSpan.FromSeconds(5) + TimeSpan.FromMilliseconds(2 * config.ElectionMs),
         }, wal, store, members, peers, loggerFactory.CreateLogger("replica"));
         if (!wal.Snapshot.IsEmpty) host.RestoreStateMachine(wal.Snapshot.Data);
+        else if (knownMembers is not null) host.SeedMembers(knownMembers);
         peers.Attach(host);
 
         var peerApp = BuildPeerApp(config, peers, loggerFactory);
@@ -111,6 +117,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ICoordinatorNode>(host);
+        builder.Services.AddSingleton<IClusterAdmin>(host);
         builder.Services.AddCoordinatorGateway(new GatewayOptions
         {
             MaxRequestBytes = config.MaxRequestBytes + 512 * 1024,
@@ -147,6 +154,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
         });
         var app = builder.Build();
         peers.MapEndpoints(app);
+        // What a member joining with --initial-cluster-state=existing asks first (as etcd's /members).
+        app.MapGet("/members", () => Results.Json(new ClusterInfo(
+            peers.ClusterId, peers.Host?.MemberTable.AllWithPending.ToList() ?? [])));
         return app;
     }
 

@@ -22,11 +22,17 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
         _transport = new PeerTransport(new PeerTransportOptions { ClusterId = identity.ClusterId, MemberId = identity.MemberId }, loggerFactory);
     }
 
+    public ulong ClusterId => _transport.ClusterId;
+    public ReplicaHost? Host => _host;
+
     public void Attach(ReplicaHost host)
     {
         _host = host;
         _transport.RegisterHandler(ReplicaHost.KeepAliveMethod, (_, body, ct) => host.HandleLeaseCallAsync(ReplicaHost.KeepAliveMethod, body, ct));
         _transport.RegisterHandler(ReplicaHost.RemainingTtlMethod, (_, body, ct) => host.HandleLeaseCallAsync(ReplicaHost.RemainingTtlMethod, body, ct));
+        _transport.RegisterHandler(ReplicaHost.RemovedNoticeMethod, (_, _, _) => host.HandleRemovedNoticeAsync());
+        foreach (var method in new[] { "member-add", "member-remove", "member-promote" })
+            _transport.RegisterHandler(ReplicaHost.AdminMethodPrefix + method, (_, body, ct) => host.HandleAdminCallAsync(method, body, ct));
     }
 
     public void ConfigureKestrel(KestrelServerOptions options) => PeerRequestLimits.ConfigurePeerListener(options);
@@ -54,7 +60,7 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
     {
         lock (_peersLock)
         {
-            foreach (var id in _peers.Keys.Where(id => !peers.ContainsKey(id)).ToList()) _transport.RemovePeer(id);
+            foreach (var id in _peers.Keys.Where(id => !peers.ContainsKey(id)).ToList()) RemoveLater(id);
             foreach (var (id, urls) in peers)
             {
                 if (urls.Count == 0) continue;
@@ -64,6 +70,13 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
             _peers = peers.ToDictionary(p => p.Key, p => p.Value);
         }
     }
+
+    /// <summary>A removed member stays reachable for a while, so it can be told it was removed.</summary>
+    private void RemoveLater(ulong id) => _ = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ =>
+    {
+        lock (_peersLock)
+            if (!_peers.ContainsKey(id)) _transport.RemovePeer(id);
+    }, TaskScheduler.Default);
 
     public Task<byte[]> CallAsync(ulong peer, string method, byte[] body, CancellationToken cancellationToken) =>
         _transport.CallAsync(peer, method, body, cancellationToken);

@@ -33,6 +33,7 @@ public sealed partial class ReplicaHost
         if (entry.Type == EntryType.ConfigChange) ApplyConfigChange(ConfigChange.Decode(entry.Data.Span));
         else if (!entry.Data.IsEmpty) ApplyRequest(RaftRequest.Parser.ParseFrom(entry.Data.Span), entry.Index);
         Interlocked.Exchange(ref _appliedIndex, entry.Index);
+        if (_configWaiters.Count > 0) CompleteConfigWaiter(entry);
     }
 
     private void ApplyRequest(RaftRequest request, ulong index)
@@ -41,6 +42,15 @@ public sealed partial class ReplicaHost
         {
             MemberTable.Publish(request.Publish.MemberId, request.Publish.Name, request.Publish.ClientUrls.ToList());
             if (request.Publish.MemberId == MemberId) _published = true;
+        }
+        else if (request.CommandCase == RaftRequest.CommandOneofCase.MemberPeerUrls)
+        {
+            MemberTable.UpdatePeerUrls(request.MemberPeerUrls.MemberId, request.MemberPeerUrls.PeerUrls.ToList());
+            UpdatePeers();
+        }
+        else if (request.CommandCase == RaftRequest.CommandOneofCase.Alarm)
+        {
+            ApplyAlarm(request.Alarm);
         }
         var result = Store.Apply(request, index);
         if (result.Skipped) return;
@@ -53,9 +63,28 @@ public sealed partial class ReplicaHost
     private void ApplyConfigChange(ConfigChange change)
     {
         MemberTable.Apply(change);
-        _network.SetPeers(MemberTable.All.Where(m => m.Id != MemberId)
-            .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
+        UpdatePeers();
+        if (change.Type == ConfigChangeType.RemoveMember && change.NodeId == MemberId) OnRemovedFromCluster();
+        else if (change.Type == ConfigChangeType.RemoveMember && _isLeader) NotifyRemoved(change.NodeId);
     }
+
+    /// <summary>Raft counts an added member from the moment its entry is in the log: connect to it now.</summary>
+    private void OnConfigChangeAppended(ConfigChange change)
+    {
+        MemberTable.AddPending(change);
+        UpdatePeers();
+    }
+
+    /// <summary>A joining member knows the cluster's members before it has applied anything.</summary>
+    public void SeedMembers(IReadOnlyList<Cluster.Member> members)
+    {
+        MemberTable.Restore(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(members));
+        UpdatePeers();
+    }
+
+    private void UpdatePeers() =>
+        _network.SetPeers(MemberTable.AllWithPending.Where(m => m.Id != MemberId)
+            .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
     /// <summary>State-machine snapshot: member table length (4 bytes LE), member table, then the store.</summary>
     private byte[] EncodeStateMachine()
@@ -81,7 +110,6 @@ public sealed partial class ReplicaHost
         MemberTable.Restore(span.Slice(4, length));
         using var stream = new MemoryStream(data[(4 + length)..].ToArray());
         Store.RestoreSnapshot(stream);
-        _network.SetPeers(MemberTable.All.Where(m => m.Id != MemberId)
-            .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
+        UpdatePeers();
     }
 }

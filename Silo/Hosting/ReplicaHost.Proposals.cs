@@ -16,6 +16,7 @@ public sealed partial class ReplicaHost
     public async Task<ApplyResult> ProposeAsync(RaftRequest request, CancellationToken cancellationToken)
     {
         if (_stopped) throw NodeException.Stopped();
+        CheckSpace(request);
         request.Id = _requestIds.Next();
         var data = request.ToByteArray();
         var tcs = new TaskCompletionSource<ApplyResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,7 +34,7 @@ public sealed partial class ReplicaHost
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Post(() => _waiters.Remove(request.Id));
-            throw LeaderId == 0 ? NodeException.NoLeader() : NodeException.Timeout();
+            throw LeaderId == 0 ? DescribeNoLeader() : NodeException.Timeout();
         }
         catch (OperationCanceledException)
         {
@@ -77,12 +78,12 @@ public sealed partial class ReplicaHost
         _awaitingLeader.RemoveAll(p =>
         {
             if (now - p.Since < limit) return false;
-            Fail(p.Request.Id, NodeException.NoLeader());
+            Fail(p.Request.Id, DescribeNoLeader());
             return true;
         });
         if (_readsWaiting.Count > 0 && LeaderId == 0 && now - _readsWaitingSince >= limit)
         {
-            foreach (var r in _readsWaiting) r.TrySetException(NodeException.NoLeader());
+            foreach (var r in _readsWaiting) r.TrySetException(DescribeNoLeader());
             _readsWaiting.Clear();
         }
     }

@@ -29,7 +29,7 @@ public sealed partial class ReplicaHost
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw LeaderId == 0 ? NodeException.NoLeader() : NodeException.Timeout();
+            throw LeaderId == 0 ? DescribeNoLeader() : NodeException.Timeout();
         }
     }
 

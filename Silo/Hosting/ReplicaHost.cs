@@ -105,6 +105,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         TickLeases();
         TickPublish();
         ExpireWaitsForLeader();
+        TickQuota();
     }
 
     private async Task RunLoopAsync()
@@ -149,6 +150,8 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
                 if (took > 100) Log.SlowFsync(_logger, took, rd.Entries.Count);
             }
             if (rd.HardState is { } hs) Interlocked.Exchange(ref _term, hs.Term);
+            foreach (var entry in rd.Entries)
+                if (entry.Type == EntryType.ConfigChange) OnConfigChangeAppended(ConfigChange.Decode(entry.Data.Span));
             if (rd.Messages.Count > 0) _network.Send(rd.Messages);
             foreach (var entry in rd.CommittedEntries) ApplyEntry(entry);
             foreach (var rs in rd.ReadStates) OnReadState(rs);
@@ -180,14 +183,22 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
 
     public NodeStatus Status() => new(
         Version: VersionInfo.ServerVersion,
-        DbSize: EstimatedDbSize(), DbSizeInUse: EstimatedDbSize(),
+        DbSize: EstimatedDbSize(), DbSizeInUse: Math.Max(Interlocked.Read(ref _measuredBytes), 4096),
         Leader: LeaderId, RaftIndex: _wal.LastIndex, RaftTerm: RaftTerm, RaftAppliedIndex: AppliedIndex,
-        IsLearner: MemberTable.Find(MemberId)?.IsLearner ?? false, Errors: []);
+        IsLearner: MemberTable.Find(MemberId)?.IsLearner ?? false, Errors: AlarmErrors());
 
-    private long EstimatedDbSize() => Math.Max(4096, GC.GetTotalMemory(false) / 2);
+    private long EstimatedDbSize() => Math.Max(4096, Interlocked.Read(ref _measuredBytes));
 
     public IReadOnlyList<MemberInfo> Members() =>
-        MemberTable.All.Select(m => new MemberInfo(m.Id, m.Name, m.PeerUrls, m.ClientUrls, m.IsLearner)).ToList();
+        MemberTable.AllWithPending.Select(m => new MemberInfo(m.Id, m.Name, m.PeerUrls, GrpcTargets(m.ClientUrls), m.IsLearner)).ToList();
+
+    /// <summary>
+    /// Client URLs as gRPC targets: "127.0.0.1:2379" rather than "http://127.0.0.1:2379". etcdctl dials member
+    /// lists' URLs as given (`--cluster`) and grpc-go then sends the whole URL as :authority, which etcd's Go
+    /// server accepts but Kestrel rejects (PROTOCOL_ERROR); a bare host:port works with every etcd client.
+    /// </summary>
+    internal static IReadOnlyList<string> GrpcTargets(IReadOnlyList<string> urls) =>
+        urls.Select(u => u.StartsWith("http://", StringComparison.Ordinal) ? u["http://".Length..] : u).ToList();
 
     public async ValueTask DisposeAsync()
     {

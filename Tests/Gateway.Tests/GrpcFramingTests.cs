@@ -73,7 +73,7 @@ public sealed class GrpcFramingTests : IAsyncLifetime
     [Fact]
     public async Task Planned_method_is_unimplemented_with_a_clear_message()
     {
-        var result = await _client.RawAsync("/v3lockpb.Lock/Lock", GrpcWire.Frame(new RangeRequest()));
+        var result = await _client.RawAsync("/etcdserverpb.Auth/AuthEnable", GrpcWire.Frame(new RangeRequest()));
         Assert.Equal(12, result.Status);
         Assert.Contains("not implemented yet", result.Message);
     }

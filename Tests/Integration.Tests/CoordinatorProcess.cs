@@ -19,20 +19,36 @@ internal sealed class CoordinatorProcess : IDisposable
     public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
     public string Endpoint => $"127.0.0.1:{ClientPort}";
 
-    public CoordinatorProcess(string name, int clientPort, int peerPort, string dataDir, IEnumerable<string> extraArgs)
+    private readonly Dictionary<string, string> _environment = new();
+
+    /// <summary>Environment for the process (e.g. the ETCD_* lines `etcdctl member add` prints).</summary>
+    public IDictionary<string, string> Environment => _environment;
+
+    public CoordinatorProcess(string name, int clientPort, int peerPort, string dataDir, IEnumerable<string> extraArgs,
+        bool nameAndClusterFromEnvironment = false)
     {
         Name = name;
         ClientPort = clientPort;
         PeerPort = peerPort;
         DataDir = dataDir;
+        string[] identity = nameAndClusterFromEnvironment ? [] : ["--name", name];
         _args =
         [
-            "--name", name, "--data-dir", dataDir,
+            .. identity, "--data-dir", dataDir,
             "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
             "--listen-peer-urls", PeerUrl, "--initial-advertise-peer-urls", PeerUrl,
             "--heartbeat-interval", "50", "--election-timeout", "500",
             .. extraArgs,
         ];
+    }
+
+    public void UseMemberAddOutput(string output)
+    {
+        foreach (var line in output.Split('\n'))
+        {
+            var eq = line.IndexOf('=');
+            if (line.StartsWith("ETCD_", StringComparison.Ordinal) && eq > 0) _environment[line[..eq]] = line[(eq + 1)..].Trim('"');
+        }
     }
 
     public bool Running => _process is { HasExited: false };
@@ -43,6 +59,7 @@ internal sealed class CoordinatorProcess : IDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(RepoPaths.CoordinatorDll);
         foreach (var a in _args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in _environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

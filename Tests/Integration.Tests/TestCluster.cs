@@ -17,6 +17,19 @@ internal sealed class TestCluster : IDisposable
                 ["--initial-cluster", initial, "--initial-cluster-token", token, .. extraArgs]));
     }
 
+    public string Root => _root;
+
+    /// <summary>A member that joins later: create it (its peer URL goes to `etcdctl member add`), then
+    /// <see cref="CoordinatorProcess.UseMemberAddOutput"/>, then start it. Name and cluster come from the
+    /// ETCD_* lines etcdctl printed, as environment variables.</summary>
+    public CoordinatorProcess NewJoiningMember(string name, params string[] extraArgs)
+    {
+        var ports = FreePorts.Take(2);
+        var m = new CoordinatorProcess(name, ports[0], ports[1], Path.Combine(_root, name), extraArgs, nameAndClusterFromEnvironment: true);
+        Members.Add(m);
+        return m;
+    }
+
     public string Endpoints => string.Join(",", Members.Where(m => m.Running).Select(m => m.Endpoint));
 
     public async Task StartAsync()
