@@ -28,6 +28,9 @@ public static class ForceNewCluster
         if (!membership.IsVoter(self)) changes.Add(new ConfigChange(ConfigChangeType.AddVoter, self));
         var term = Math.Max(hs.Term, 1);
         var entries = changes.Select((c, n) => new Entry(commit + 1 + (ulong)n, term, EntryType.ConfigChange, c.Encode())).ToList();
+        // Always write at least one entry after the commit index: it replaces the uncommitted tail (an
+        // uncommitted member addition there would otherwise still count once the log is read back).
+        if (entries.Count == 0) entries.Add(new Entry(commit + 1, term));
         var last = commit + (ulong)entries.Count;
         wal.Save(new HardState(term, 0, last), entries);
         return changes.Where(c => c.Type == ConfigChangeType.RemoveMember).Select(c => c.NodeId).ToList();

@@ -55,8 +55,10 @@ public sealed partial class ReplicaHost : IClusterAdmin
                 var reply = await _network.CallAsync(leader, AdminMethodPrefix + method, request.ToByteArray(), cancellationToken);
                 return parser.ParseFrom(AdminEnvelope.Open(reply));
             }
-            catch (LeadershipMovedException) when (attempt < 3)
+            catch (Exception e) when (attempt < 3 && (e is LeadershipMovedException ||
+                                                      e is NodeException { Message: "etcdserver: leader changed" }))
             {
+                // The leader handed over (e.g. it was asked to remove itself): follow the new one.
                 await WaitForLeaderOtherThanAsync(leader, cancellationToken);
             }
             catch (Exception e) when (e is not NodeException and not OperationCanceledException)

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Client;
+
+/// <summary>How a <see cref="CoordinatorClient"/> connects. Bindable from configuration (section "Coordinator").</summary>
+public sealed class CoordinatorClientOptions
+{
+    /// <summary>The configuration section <c>AddCoordinatorClient(IConfiguration)</c> binds.</summary>
+    public const string SectionName = "Coordinator";
+
+    /// <summary>Members' client URLs: "127.0.0.1:2379" (h2c implied) or "http://host:port".
+    /// Empty means "127.0.0.1:2379".</summary>
+    public List<string> Endpoints { get; set; } = new();
+
+    /// <summary>Timeout for establishing one TCP connection to one endpoint.</summary>
+    public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Deadline of one call including all its retries (sent as <c>grpc-timeout</c>).
+    /// Streams (watch, keep-alive, snapshot) have no deadline.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>HTTP/2 PING interval on idle connections, to detect dead members. Clamped to at least 5 s:
+    /// etcd answers more frequent pings with GOAWAY ENHANCE_YOUR_CALM.</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a PING may go unanswered before the connection is considered dead.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public RetryPolicy Retry { get; set; } = new();
+
+    /// <summary>Optional; when null the client logs nothing. Set by DI from the container.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}
