@@ -11,13 +11,14 @@ internal sealed class TestCluster : IDisposable
         var ports = FreePorts.Take(2 * size);
         var names = Enumerable.Range(1, size).Select(i => $"m{i}").ToArray();
         var initial = string.Join(",", names.Select((n, i) => $"{n}=http://127.0.0.1:{ports[2 * i + 1]}"));
-        var token = "it-" + Guid.NewGuid().ToString("N")[..8];
+        var token = Token = "it-" + Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < size; i++)
             Members.Add(new CoordinatorProcess(names[i], ports[2 * i], ports[2 * i + 1], Path.Combine(_root, names[i]),
                 ["--initial-cluster", initial, "--initial-cluster-token", token, .. extraArgs]));
     }
 
     public string Root => _root;
+    public string Token { get; }
 
     /// <summary>A member that joins later: create it (its peer URL goes to `etcdctl member add`), then
     /// <see cref="CoordinatorProcess.UseMemberAddOutput"/>, then start it. Name and cluster come from the
