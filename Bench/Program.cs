@@ -1,0 +1,48 @@
+using Coordinator.Bench;
+using Coordinator.Bench.Comparison;
+using Coordinator.Bench.Metrics;
+using Coordinator.Bench.Running;
+using Coordinator.Bench.Workloads;
+
+// coordinator-bench <workload> --endpoints h:p[,h:p...] [options]   |   coordinator-bench compare [options]
+var parser = new OptionParser(args);
+if (parser.Positional.Count == 0 || parser.Has("help"))
+{
+    Console.WriteLine(Usage.Text);
+    return parser.Positional.Count == 0 && !parser.Has("help") ? 2 : 0;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // let finally blocks stop the servers we started
+    cancel.Cancel();
+};
+
+try
+{
+    var command = parser.Positional[0];
+    if (command == "compare")
+    {
+        var compareOptions = CompareOptionsReader.Read(parser);
+        parser.RejectUnknown();
+        return await new CompareCommand(compareOptions).RunAsync(cancel.Token);
+    }
+    if (!WorkloadCatalog.Descriptions.ContainsKey(command))
+        throw new ArgumentException($"unknown workload '{command}' (see --help)");
+    var options = BenchOptionsReader.Read(command, parser);
+    parser.RejectUnknown();
+    var report = await SingleRun.RunAsync(options, cancel.Token);
+    ReportPrinter.Print(report, options.Json, Console.Out);
+    return report.ErrorCount > 0 && report.Operations == 0 ? 1 : 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("interrupted");
+    return 130;
+}
