@@ -26,4 +26,12 @@ public sealed record Ready
 
     /// <summary>True when the host must fsync before sending (new entries, a new vote/term, or a snapshot).</summary>
     public bool MustSync { get; init; }
+
+    /// <summary>
+    /// The one exception to "persist before sending" (Raft thesis §10.2.1): a leader whose term and vote are
+    /// unchanged may send its Messages while its own disk write is still running, so followers persist in
+    /// parallel with the leader. Safe because the leader counts its own entries toward a quorum only once they
+    /// are stable (after Advance), never because it sent them.
+    /// </summary>
+    public bool MessagesMayPrecedePersist { get; init; }
 }

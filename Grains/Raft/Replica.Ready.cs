@@ -34,6 +34,8 @@ public sealed partial class Replica
             ReadStates = _readStates.ToArray(),
             MustSync = _log.UnstableEntries.Count > 0 || _log.UnstableSnapshot is not null ||
                        hs.Term != _prevHardState.Term || hs.Vote != _prevHardState.Vote,
+            MessagesMayPrecedePersist = _role == ReplicaRole.Leader && _log.UnstableSnapshot is null &&
+                                        hs.Term == _prevHardState.Term && hs.Vote == _prevHardState.Vote,
         };
         _messages.Clear();
         _readStates.Clear();

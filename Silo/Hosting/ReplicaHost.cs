@@ -142,6 +142,9 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
                 _wal.ApplySnapshot(snapshot);
                 RestoreStateMachine(snapshot);
             }
+            // A leader ships entries to followers while its own fsync runs (see Ready.MessagesMayPrecedePersist).
+            var sentEarly = rd.MessagesMayPrecedePersist && rd.Messages.Count > 0;
+            if (sentEarly) _network.Send(rd.Messages);
             if (rd.HardState is not null || rd.Entries.Count > 0)
             {
                 var started = Environment.TickCount64;
@@ -152,7 +155,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             if (rd.HardState is { } hs) Interlocked.Exchange(ref _term, hs.Term);
             foreach (var entry in rd.Entries)
                 if (entry.Type == EntryType.ConfigChange) OnConfigChangeAppended(ConfigChange.Decode(entry.Data.Span));
-            if (rd.Messages.Count > 0) _network.Send(rd.Messages);
+            if (!sentEarly && rd.Messages.Count > 0) _network.Send(rd.Messages);
             foreach (var entry in rd.CommittedEntries) ApplyEntry(entry);
             foreach (var rs in rd.ReadStates) OnReadState(rs);
             ServeReads();

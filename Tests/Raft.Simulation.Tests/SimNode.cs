@@ -16,6 +16,7 @@ internal sealed class SimNode
     private readonly List<ReadState> _readsAwaitingApply = new();
     private ulong _lastSnapshotIndex;
     private bool _removedSelf;
+    private bool _sentEarly; // the Ready being persisted already had its messages sent
     private bool _stopScheduled;
 
     public ulong Id { get; }
@@ -137,7 +138,9 @@ internal sealed class SimNode
                 if (ss.Role == ReplicaRole.Leader) _sim.Stats.Elections++;
             }
             var needsDisk = rd.MustSync || rd.Entries.Count > 0 || rd.Snapshot is not null || rd.HardState is not null;
-            if (_sim.UnsafeSendBeforePersist) Send(rd);
+            var sentEarly = _sim.UnsafeSendBeforePersist || rd.MessagesMayPrecedePersist;
+            if (sentEarly) Send(rd);
+            _sentEarly = sentEarly;
             if (needsDisk)
             {
                 _persisting = rd;
@@ -158,7 +161,7 @@ internal sealed class SimNode
     {
         if (rd.Snapshot is { } snap) Disk.ApplySnapshot(snap);
         Disk.Save(rd.HardState, rd.Entries);
-        if (!_sim.UnsafeSendBeforePersist) Send(rd);
+        if (!_sentEarly) Send(rd);
         if (rd.Snapshot is { } s)
         {
             StateMachine.Restore(s);
