@@ -76,9 +76,10 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     /// <summary>Hands a message from a peer to the replica.</summary>
     public void Deliver(Message message) => Post(() => _replica.Step(message));
 
-    public void ReportUnreachable(ulong peer) => Post(() => _replica.ReportUnreachable(peer));
+    // Transport callbacks: after shutdown there is nobody to tell, and they must never throw into the transport.
+    public void ReportUnreachable(ulong peer) => _inbox.Writer.TryWrite(() => _replica.ReportUnreachable(peer));
 
-    public void ReportSnapshot(ulong peer, bool delivered) => Post(() => _replica.ReportSnapshot(peer, delivered));
+    public void ReportSnapshot(ulong peer, bool delivered) => _inbox.Writer.TryWrite(() => _replica.ReportSnapshot(peer, delivered));
 
     /// <summary>Hands leadership to another voter (Maintenance.MoveLeader, graceful shutdown).</summary>
     public void TransferLeadership(ulong target) => Post(() => _replica.TransferLeadership(target));
