@@ -24,7 +24,7 @@ public sealed partial class Replica
     private ulong _vote;
     private ulong _leader;
     private ReplicaRole _role;
-    private Membership _membership;
+    private Membership _membership = Membership.Empty;
     private int _electionElapsed;
     private int _heartbeatElapsed;
     private int _randomizedElectionTimeout;
