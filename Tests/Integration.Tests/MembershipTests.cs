@@ -162,4 +162,26 @@ public sealed class MembershipTests : IDisposable
         await WaitForAsync(async () => (await Etcdctl.RunAsync(a.Endpoint, "member", "promote", id)).ExitCode == 0, "promotion accepted");
         Assert.Contains("l, ", (await Ok(a.Endpoint, "member", "list")).Out);
     }
+
+    [Fact]
+    public async Task BadMembershipRequests_AreRefusedClearly_AndChangeNothing()
+    {
+        await _cluster.StartAsync();
+        var e = _cluster.Members[0].Endpoint;
+        var before = (await Ok(e, "member", "list")).Out;
+        var remove = await Etcdctl.RunAsync(e, "member", "remove", "123456789abcdef");
+        Assert.NotEqual(0, remove.ExitCode);
+        Assert.Contains("member not found", remove.Stderr);
+        var self = before.Split(',')[0];
+        var promote = await Etcdctl.RunAsync(e, "member", "promote", self);
+        Assert.NotEqual(0, promote.ExitCode);
+        Assert.Contains("can only promote a learner member", promote.Stderr);
+        var duplicate = await Etcdctl.RunAsync(e, "member", "add", "again", "--peer-urls=" + _cluster.Members[0].PeerUrl);
+        Assert.NotEqual(0, duplicate.ExitCode);
+        Assert.Contains("Peer URLs already exists", duplicate.Stderr);
+        var lastVoter = await Etcdctl.RunAsync(e, "member", "remove", self);
+        Assert.NotEqual(0, lastVoter.ExitCode);
+        Assert.Equal(before, (await Ok(e, "member", "list")).Out);
+        Assert.Equal("OK", (await Ok(e, "put", "still", "works")).Out);
+    }
 }

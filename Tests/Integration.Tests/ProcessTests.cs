@@ -113,4 +113,23 @@ public sealed class ProcessTests
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("no leader", r.Stderr);
     }
+
+    [Fact]
+    public async Task SnapshotRestore_RefusesMissingAndForeignFiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("coordinator-restore-").FullName;
+        try
+        {
+            var missing = await RunAsync(dir, "snapshot", "restore", Path.Combine(dir, "nope.snap"), "--data-dir", Path.Combine(dir, "d"));
+            Assert.Equal(1, missing.Exit);
+            Assert.Contains("does not exist", missing.Err);
+            var garbage = Path.Combine(dir, "garbage.snap");
+            await File.WriteAllBytesAsync(garbage, new byte[1000]);
+            var foreign = await RunAsync(dir, "snapshot", "status", garbage);
+            Assert.Equal(1, foreign.Exit);
+            Assert.Contains("is not a coordinator snapshot", foreign.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "d")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
