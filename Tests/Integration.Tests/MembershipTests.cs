@@ -168,6 +168,8 @@ public sealed class MembershipTests : IDisposable
     {
         await _cluster.StartAsync();
         var e = _cluster.Members[0].Endpoint;
+        // the member list changes once the member publishes its client URLs: compare ids and peer URLs only
+        static string Ids(string list) => string.Join(";", list.Split('\n').Select(l => string.Join(",", l.Split(", ").Where((_, i) => i != 1 && i != 4))));
         var before = (await Ok(e, "member", "list")).Out;
         var remove = await Etcdctl.RunAsync(e, "member", "remove", "123456789abcdef");
         Assert.NotEqual(0, remove.ExitCode);
@@ -181,7 +183,7 @@ public sealed class MembershipTests : IDisposable
         Assert.Contains("Peer URLs already exists", duplicate.Stderr);
         var lastVoter = await Etcdctl.RunAsync(e, "member", "remove", self);
         Assert.NotEqual(0, lastVoter.ExitCode);
-        Assert.Equal(before, (await Ok(e, "member", "list")).Out);
+        Assert.Equal(Ids(before), Ids((await Ok(e, "member", "list")).Out));
         Assert.Equal("OK", (await Ok(e, "put", "still", "works")).Out);
     }
 }
