@@ -2,14 +2,16 @@ namespace Coordinator.Grains.Store;
 
 public sealed partial class KvStore
 {
-    /// <summary>Writes a consistent snapshot (see <see cref="StoreSnapshot"/>); applies wait meanwhile.</summary>
-    public void WriteSnapshot(Stream destination)
+    /// <summary>Writes a consistent snapshot (see <see cref="StoreSnapshot"/>).</summary>
+    public void WriteSnapshot(Stream destination) => CaptureSnapshot().WriteTo(destination);
+
+    /// <summary>A point-in-time image of the state, cheap to take (no value is copied); encode it on any thread.</summary>
+    public StoreSnapshotImage CaptureSnapshot()
     {
         _lock.EnterReadLock();
         try
         {
-            StoreSnapshot.Write(destination, _currentRevision, _compactRevision, _appliedIndex,
-                _leases.Ordered(), _leases.Count, _index);
+            return new StoreSnapshotImage(_currentRevision, _compactRevision, _appliedIndex, _leases.Ordered(), _index);
         }
         finally
         {

@@ -16,32 +16,32 @@ public static class StoreSnapshot
     public const uint FormatVersion = 1;
     private static ReadOnlySpan<byte> Magic => "CSNP"u8;
 
-    internal static void Write(Stream destination, long currentRevision, long compactRevision, ulong appliedIndex,
-        IEnumerable<Lease> leases, int leaseCount, KeyIndex index)
+    internal static void Write(Stream destination, StoreSnapshotImage image)
     {
         var crcStream = new CrcStream(destination);
-        using (var writer = new BinaryWriter(crcStream, Encoding.UTF8, leaveOpen: true))
+        using (var writer = new BinaryWriter(new BufferedStream(crcStream, 64 * 1024), Encoding.UTF8, leaveOpen: false))
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
-            writer.Write(currentRevision);
-            writer.Write(compactRevision);
-            writer.Write(appliedIndex);
-            writer.Write(leaseCount);
-            foreach (var lease in leases)
+            writer.Write(image.CurrentRevision);
+            writer.Write(image.CompactRevision);
+            writer.Write(image.AppliedIndex);
+            writer.Write(image.Leases.Length);
+            foreach (var (id, ttl, remaining) in image.Leases)
             {
-                writer.Write(lease.Id);
-                writer.Write(lease.Ttl);
-                writer.Write(lease.RemainingTtl);
+                writer.Write(id);
+                writer.Write(ttl);
+                writer.Write(remaining);
             }
-            writer.Write(index.Count);
-            foreach (var history in index.All())
+            writer.Write(image.Keys.Length);
+            for (var k = 0; k < image.Keys.Length; k++)
             {
-                writer.Write(history.Key.Length);
-                writer.Write(history.Key);
-                writer.Write(history.Count);
-                foreach (ref readonly var record in history.Records)
+                writer.Write(image.Keys[k].Length);
+                writer.Write(image.Keys[k]);
+                writer.Write(image.RecordStarts[k + 1] - image.RecordStarts[k]);
+                for (var r = image.RecordStarts[k]; r < image.RecordStarts[k + 1]; r++)
                 {
+                    ref readonly var record = ref image.Records[r];
                     writer.Write(record.Main);
                     writer.Write(record.Sub);
                     writer.Write(record.CreateRevision);
@@ -55,6 +55,17 @@ public static class StoreSnapshot
         Span<byte> trailer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, crcStream.Crc);
         destination.Write(trailer);
+    }
+
+    /// <summary>Bytes <see cref="Write"/> produces for <paramref name="image"/>.</summary>
+    internal static long EncodedLength(StoreSnapshotImage image)
+    {
+        const int header = 4 + 4 + 8 + 8 + 8 + 4, lease = 24, recordFixed = 8 + 4 + 8 + 8 + 8 + 4, trailer = 4;
+        long length = header + (long)lease * image.Leases.Length + 4 + trailer;
+        for (var k = 0; k < image.Keys.Length; k++) length += 4 + image.Keys[k].Length + 4;
+        foreach (ref readonly var record in image.Records.AsSpan())
+            length += recordFixed + (record.Value?.Length ?? 0);
+        return length;
     }
 
     internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases, KeyIndex Index);

@@ -89,19 +89,25 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         if (!_inbox.Writer.TryWrite(action)) throw NodeException.Stopped();
     }
 
+    private int _tickQueued; // 1 while an OnTick is queued in the inbox
+
     private async Task TickAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.HeartbeatMs));
         try
         {
+            // At most one tick waits in the inbox (as a Go ticker drops ticks): after the loop stalls (a long
+            // fsync, a snapshot) it must not replay the missed ticks in a burst, which would time out elections
+            // and depose a leader whose heartbeats are queued right behind them.
             while (await timer.WaitForNextTickAsync(_stopping.Token))
-                _inbox.Writer.TryWrite(OnTick);
+                if (Interlocked.Exchange(ref _tickQueued, 1) == 0) _inbox.Writer.TryWrite(OnTick);
         }
         catch (OperationCanceledException) { }
     }
 
     private void OnTick()
     {
+        Volatile.Write(ref _tickQueued, 0);
         _replica.Tick();
         TickLeases();
         TickPublish();

@@ -51,6 +51,28 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Captured_image_encodes_the_state_at_capture_while_the_store_moves_on()
+    {
+        var s = Busy();
+        var before = Snapshot(s.Store);
+        var hashBefore = s.Store.HashKv(0);
+        var image = s.Store.CaptureSnapshot();
+
+        // Overwrite, delete, compact and revoke after the capture: none of it may leak into the image.
+        for (var i = 0; i < 50; i++) s.Put($"k{i % 37:D2}", $"after{i}");
+        s.Delete("k00", "k05");
+        s.Compact(s.Store.CurrentRevision - 5);
+        s.Revoke(1);
+
+        using var encoded = new MemoryStream();
+        image.WriteTo(encoded);
+        Assert.Equal(before, encoded.ToArray());
+        Assert.Equal(encoded.Length, image.EncodedLength);
+        Assert.Equal(hashBefore, KvStore.FromSnapshot(new MemoryStream(encoded.ToArray())).HashKv(0));
+        Assert.NotEqual(before, Snapshot(s.Store));
+    }
+
+    [Fact]
     public void RestoredStoreBehavesIdentically()
     {
         var s = Busy();

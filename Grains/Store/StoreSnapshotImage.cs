@@ -1,0 +1,57 @@
+namespace Coordinator.Grains.Store;
+
+/// <summary>
+/// A point-in-time copy of a <see cref="KvStore"/>'s state, taken in time proportional to the number of
+/// records (values are shared, never copied: stored value arrays are immutable). Encoding it (<see cref="WriteTo"/>)
+/// may then run on any thread while the store keeps applying, so a snapshot's serialization and disk writes
+/// need not stall the replica loop. Immutable after capture.
+/// </summary>
+public sealed class StoreSnapshotImage
+{
+    internal readonly long CurrentRevision;
+    internal readonly long CompactRevision;
+    internal readonly ulong AppliedIndex;
+    internal readonly (long Id, long Ttl, long RemainingTtl)[] Leases;
+    internal readonly byte[][] Keys;
+    internal readonly int[] RecordStarts;  // records of Keys[i] are Records[RecordStarts[i]..RecordStarts[i + 1]]
+    internal readonly KeyRecord[] Records;
+
+    internal StoreSnapshotImage(long currentRevision, long compactRevision, ulong appliedIndex,
+        IEnumerable<Lease> leases, KeyIndex index)
+    {
+        CurrentRevision = currentRevision;
+        CompactRevision = compactRevision;
+        AppliedIndex = appliedIndex;
+        Leases = leases.Select(l => (l.Id, l.Ttl, l.RemainingTtl)).ToArray();
+        Keys = new byte[index.Count][];
+        RecordStarts = new int[index.Count + 1];
+        var total = 0;
+        var k = 0;
+        foreach (var history in index.All())
+        {
+            Keys[k++] = history.Key;
+            total += history.Count;
+        }
+        Records = new KeyRecord[total];
+        var at = 0;
+        k = 0;
+        foreach (var history in index.All())
+        {
+            RecordStarts[k++] = at;
+            history.Records.CopyTo(Records.AsSpan(at));
+            at += history.Count;
+        }
+        RecordStarts[k] = at;
+    }
+
+    /// <summary>The applied Raft index the image reflects.</summary>
+    public ulong Index => AppliedIndex;
+
+    public int KeyCount => Keys.Length;
+
+    /// <summary>Bytes <see cref="WriteTo"/> will write.</summary>
+    public long EncodedLength => StoreSnapshot.EncodedLength(this);
+
+    /// <summary>Encodes the image in <see cref="StoreSnapshot"/>'s format. Thread-safe.</summary>
+    public void WriteTo(Stream destination) => StoreSnapshot.Write(destination, this);
+}
