@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "saved snapshot at index {Index} ({Bytes} bytes)")]
     public static partial void SnapshotTaken(ILogger logger, ulong index, int bytes);
 
+    [LoggerMessage(6, LogLevel.Information, "{Phase} for term {Term} (no leader heard within the election timeout)")]
+    public static partial void Campaigning(ILogger logger, string phase, ulong term);
+
     [LoggerMessage(5, LogLevel.Critical, "the replica loop failed; this member stops acknowledging requests")]
     public static partial void LoopFailed(ILogger logger, Exception error);
 }

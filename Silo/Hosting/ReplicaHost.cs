@@ -89,6 +89,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         if (!_inbox.Writer.TryWrite(action)) throw NodeException.Stopped();
     }
 
+    private ReplicaRole _role; // as last reported by the replica; owned by the loop
     private int _tickQueued; // 1 while an OnTick is queued in the inbox
 
     private async Task TickAsync()
@@ -173,6 +174,12 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
 
     private void OnSoftState(SoftState ss)
     {
+        if (ss.Role != _role)
+        {
+            _role = ss.Role;
+            if (ss.Role == ReplicaRole.PreCandidate) Log.Campaigning(_logger, "pre-vote", _replica.Term + 1);
+            else if (ss.Role == ReplicaRole.Candidate) Log.Campaigning(_logger, "election", _replica.Term);
+        }
         var previous = Interlocked.Exchange(ref _leaderId, ss.Leader);
         Interlocked.Exchange(ref _term, _replica.Term);
         if (previous == ss.Leader) return;
