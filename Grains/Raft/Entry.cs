@@ -15,7 +15,10 @@ public sealed record Entry(ulong Index, ulong Term, EntryType Type, ReadOnlyMemo
     public Entry(ulong index, ulong term) : this(index, term, EntryType.Normal, ReadOnlyMemory<byte>.Empty) { }
 
     /// <summary>Bytes this entry counts for in size limits (payload plus a fixed header estimate).</summary>
-    public long Size => Data.Length + 24;
+    public long Size => SizeOf(Data.Length);
+
+    /// <summary>The <see cref="Size"/> of an entry with <paramref name="dataLength"/> payload bytes.</summary>
+    public static long SizeOf(int dataLength) => dataLength + 24L;
 
     public bool Equals(Entry? other) =>
         other is not null && Index == other.Index && Term == other.Term && Type == other.Type &&

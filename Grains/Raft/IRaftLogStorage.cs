@@ -30,8 +30,12 @@ public interface IRaftLogStorage
     /// size passes <paramref name="maxBytes"/> but always returning at least one entry.</summary>
     IReadOnlyList<Entry> Entries(ulong lo, ulong hi, long maxBytes);
 
-    /// <summary>The latest snapshot (empty when there is none).</summary>
+    /// <summary>The latest snapshot (empty when there is none). A durable storage may read its data from
+    /// disk on every call: the replica asks only when it sends the snapshot to a follower.</summary>
     Snapshot Snapshot { get; }
+
+    /// <summary>The latest snapshot's metadata, without touching its data.</summary>
+    SnapshotMetadata SnapshotMetadata => Snapshot.Metadata;
 
     /// <summary>Persists a HardState (when not null) and entries. Entries replace any existing suffix
     /// from their first index on (a conflicting tail of an old term is truncated).</summary>

@@ -11,6 +11,7 @@ public sealed class MemoryLogStorage : IRaftLogStorage
 
     public HardState HardState { get; private set; }
     public Snapshot Snapshot => _snapshot;
+    public SnapshotMetadata SnapshotMetadata => _snapshot.Metadata;
     public ulong FirstIndex => _snapshot.Metadata.Index + 1;
     public ulong LastIndex => _snapshot.Metadata.Index + (ulong)_entries.Count;
 

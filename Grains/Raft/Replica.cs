@@ -54,7 +54,7 @@ public sealed partial class Replica
         _random = new Random(options.RandomSeed);
         _log = new RaftLog(storage);
         var hs = storage.HardState;
-        ResetMembership(storage.Snapshot.Metadata.Membership);
+        ResetMembership(storage.SnapshotMetadata.Membership);
         if (!hs.IsEmpty)
         {
             // A snapshot is committed by definition, so a HardState written before it may lag behind it.
@@ -65,7 +65,13 @@ public sealed partial class Replica
             _vote = hs.Vote;
         }
         if (options.Applied > _log.Applied) _log.AppliedTo(Math.Min(options.Applied, _log.Committed));
-        if (_log.LastIndex >= _log.FirstIndex) OnEntriesAppended(_log.TrySlice(_log.FirstIndex, _log.LastIndex + 1, long.MaxValue)!);
+        // In slices: storage may read the log from disk, and need not hold all of it in memory at once.
+        for (var lo = _log.FirstIndex; lo <= _log.LastIndex;)
+        {
+            var slice = _log.TrySlice(lo, _log.LastIndex + 1, options.MaxCommittedBytesPerReady)!;
+            OnEntriesAppended(slice);
+            lo = slice[^1].Index + 1;
+        }
         _prevHardState = new HardState(_term, _vote, _log.Committed);
         BecomeFollower(_term, 0);
         _prevSoftState = new SoftState(_leader, _role);

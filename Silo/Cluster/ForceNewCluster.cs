@@ -14,8 +14,8 @@ public static class ForceNewCluster
     public static IReadOnlyList<ulong> Apply(WriteAheadLog wal, ulong self)
     {
         var hs = wal.HardState;
-        var commit = Math.Max(hs.Commit, wal.Snapshot.Metadata.Index);
-        var membership = wal.Snapshot.Metadata.Membership;
+        var commit = Math.Max(hs.Commit, wal.SnapshotMetadata.Index);
+        var membership = wal.SnapshotMetadata.Membership;
         for (var i = wal.FirstIndex; i <= commit;)
         {
             var batch = wal.Entries(i, commit + 1, 64 << 20);

@@ -23,7 +23,7 @@ public static class MemberBootstrap
             if (config.ForceNewCluster) ForceNewCluster.Apply(wal, existing.MemberId);
             return (existing, null);
         }
-        if (wal.LastIndex > 0 || !wal.Snapshot.IsEmpty)
+        if (wal.LastIndex > 0 || wal.SnapshotMetadata.Index > 0)
             throw new ConfigurationException($"data dir {config.DataDir} has a log but no member/identity.json: it is damaged or not ours");
         if (config.ForceNewCluster)
             throw new ConfigurationException($"--force-new-cluster needs an existing data dir; {config.DataDir} is empty");

@@ -93,7 +93,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             LeaderWait = TimeSpan.FromMilliseconds(3 * config.ElectionMs),
             RequestTimeout = TimeSpan.FromSeconds(5) + TimeSpan.FromMilliseconds(2 * config.ElectionMs),
         }, wal, store, members, peers, loggerFactory.CreateLogger("replica"));
-        if (!wal.Snapshot.IsEmpty) host.RestoreStateMachine(wal.Snapshot.Data);
+        if (wal.SnapshotMetadata.Index > 0) host.RestoreStateMachine(wal.Snapshot.Data);
         else if (knownMembers is not null) host.SeedMembers(knownMembers);
         peers.Attach(host);
 

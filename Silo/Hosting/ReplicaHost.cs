@@ -41,7 +41,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         MemberTable = members;
         _network = network;
         _logger = logger;
-        _lastSnapshotIndex = wal.Snapshot.Metadata.Index;
+        _lastSnapshotIndex = wal.SnapshotMetadata.Index;
         _appliedIndex = _lastSnapshotIndex;
         _replica = new Replica(new ReplicaOptions
         {

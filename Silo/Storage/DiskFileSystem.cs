@@ -14,7 +14,22 @@ public sealed class DiskFileSystem : IWalFileSystem
 
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
-    public IWalFile OpenAppend(string path) => new DiskFile(path);
+    public int ReadAt(string path, long offset, Span<byte> destination)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[total..], offset + total);
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
+    }
+
+    public IWalFile OpenAppend(string path) => new DiskFile(path, FileMode.OpenOrCreate, position: null);
+
+    public IWalFile OpenAppendAt(string path, long position) => new DiskFile(path, FileMode.Open, position);
 
     public void Rename(string source, string destination) => File.Move(source, destination, overwrite: true);
 
@@ -27,10 +42,10 @@ public sealed class DiskFileSystem : IWalFileSystem
     {
         private readonly SafeFileHandle _handle;
 
-        public DiskFile(string path)
+        public DiskFile(string path, FileMode mode, long? position)
         {
-            _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            Length = RandomAccess.GetLength(_handle);
+            _handle = File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.Read);
+            Length = position ?? RandomAccess.GetLength(_handle);
         }
 
         public long Length { get; private set; }

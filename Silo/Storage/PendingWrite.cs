@@ -23,6 +23,9 @@ internal sealed class PendingWrite
     /// set by the writer when it validates the write.</summary>
     public int AcceptedFrom { get; set; }
 
+    /// <summary>Where Entries[AcceptedFrom..] were written; set by the writer when it encodes the write.</summary>
+    public EntryLocation[] Locations { get; set; } = [];
+
     public Task Completion => _completion.Task;
     public void Succeed() => _completion.TrySetResult();
     public void Fail(Exception error) => _completion.TrySetException(error);

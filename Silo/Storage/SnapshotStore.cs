@@ -40,6 +40,10 @@ public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<st
 
     public Snapshot Load(SnapshotFile file) => SnapshotFileCodec.Decode(fs.ReadAllBytes(file.Path), file.Path);
 
+    /// <summary>Loads the file of snapshot (<paramref name="index"/>, <paramref name="term"/>); throws
+    /// <see cref="FileNotFoundException"/> when it is gone.</summary>
+    public Snapshot Load(ulong index, ulong term) => Load(new SnapshotFile(index, term, Path.Combine(directory, FileName(index, term))));
+
     /// <summary>The newest snapshot that <paramref name="accept"/> admits and that loads; a damaged one is
     /// logged and the next older tried. Null when none is admitted; throws when all admitted ones are damaged.</summary>
     public Snapshot? LoadNewest(Func<SnapshotFile, bool> accept)
@@ -58,10 +62,12 @@ public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<st
         return null;
     }
 
-    /// <summary>Deletes all but the newest <paramref name="retain"/> snapshots and any leftover temp file.</summary>
-    public void Prune(int retain)
+    /// <summary>Deletes all but the newest <paramref name="retain"/> snapshots and any leftover temp file.
+    /// The file of <paramref name="inUse"/> (the snapshot the log starts from) is never deleted.</summary>
+    public void Prune(int retain, SnapshotMetadata? inUse = null)
     {
-        foreach (var old in List().Skip(Math.Max(1, retain))) fs.Delete(old.Path);
+        foreach (var old in List().Skip(Math.Max(1, retain)))
+            if (inUse is null || old.Index != inUse.Index || old.Term != inUse.Term) fs.Delete(old.Path);
         foreach (var temp in fs.ListFiles(directory).Where(p => p.EndsWith(TempSuffix, StringComparison.Ordinal))) fs.Delete(temp);
     }
 

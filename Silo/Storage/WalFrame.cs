@@ -8,7 +8,8 @@ namespace Coordinator.Silo.Storage;
 public enum FrameStatus
 {
     Ok,
-    /// <summary>No bytes left: a clean end of segment.</summary>
+    /// <summary>No bytes left, or only zeros where the next header would be (never a valid header: a payload
+    /// is never empty): the end of the data, followed by the unwritten part of a preallocated segment.</summary>
     End,
     /// <summary>Fewer bytes left than the header or the declared payload needs.</summary>
     Short,
@@ -42,7 +43,7 @@ public static class WalFrame
     {
         record = default;
         var rest = segment.Span[(int)offset..];
-        if (rest.IsEmpty) return FrameStatus.End;
+        if (rest[..Math.Min(HeaderSize, rest.Length)].IndexOfAnyExcept((byte)0) < 0) return FrameStatus.End;
         if (rest.Length < HeaderSize) return FrameStatus.Short;
         var length = BinaryPrimitives.ReadUInt32LittleEndian(rest);
         if (length > MaxPayload || length > rest.Length - HeaderSize) return FrameStatus.Short;

@@ -10,6 +10,23 @@ public sealed record WalOptions
     /// <summary>A segment is closed and a new one started once it reaches this size.</summary>
     public long SegmentSizeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Segments are created full of zeros (written, not sparse), so commits overwrite allocated
+    /// blocks and their fdatasync writes no metadata; the next one is prepared in the background. False:
+    /// segments start empty and grow by appending (for file systems where preallocating buys nothing).</summary>
+    public bool PreallocateSegments { get; init; } = true;
+
+    /// <summary>False: the next segment is prepared by the roll that needs it, on the writer, so fault
+    /// points come in a fixed order (crash tests).</summary>
+    internal bool PrepareSegmentsInBackground { get; init; } = true;
+
+    /// <summary>The unit the disk writes atomically: a record torn by a crash has a sector-sized piece that
+    /// is still zero. Smaller in tests, to tear small records.</summary>
+    internal int SectorSize { get; init; } = 512;
+
+    /// <summary>Budget for the payloads of the newest entries kept in memory (the newest entry is kept even
+    /// when larger); older entries are read back from the segment files when asked for.</summary>
+    public long EntryCacheBytes { get; init; } = 8L * 1024 * 1024;
+
     /// <summary>How many snapshot files to keep; WAL segments needed by the oldest kept one stay too.</summary>
     public int RetainSnapshots { get; init; } = 2;
 

@@ -12,18 +12,29 @@ namespace Coordinator.Silo.Storage;
 public static class WalRecordCodec
 {
     private const int EntryHeaderSize = 21;
+    private const int FirstEntryOffset = 4; // after the count
 
-    public static void WriteEntries(ArrayBufferWriter<byte> output, IReadOnlyList<Entry> entries, int start)
+    /// <summary>What an entries payload says about one entry, without its data: where its header starts
+    /// in the payload and how long its data is.</summary>
+    public readonly record struct EntryHeader(ulong Index, ulong Term, int Offset, int DataLength);
+
+    /// <summary>Writes entries[start..] as one record; <paramref name="entryOffsets"/>[i] receives the payload
+    /// offset of entries[start + i], for <see cref="ReadEntryAt"/>.</summary>
+    public static void WriteEntries(ArrayBufferWriter<byte> output, IReadOnlyList<Entry> entries, int start, Span<int> entryOffsets)
     {
-        var size = 4;
+        var size = FirstEntryOffset;
         for (var i = start; i < entries.Count; i++) size += EntryHeaderSize + entries[i].Data.Length;
         var payload = ArrayPool<byte>.Shared.Rent(size);
         try
         {
             var span = payload.AsSpan(0, size);
             BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)(entries.Count - start));
-            var pos = 4;
-            for (var i = start; i < entries.Count; i++) pos += WriteEntry(span[pos..], entries[i]);
+            var pos = FirstEntryOffset;
+            for (var i = start; i < entries.Count; i++)
+            {
+                entryOffsets[i - start] = pos;
+                pos += WriteEntry(span[pos..], entries[i]);
+            }
             WalFrame.Write(output, WalRecordType.Entries, span);
         }
         finally { ArrayPool<byte>.Shared.Return(payload); }
@@ -39,24 +50,35 @@ public static class WalRecordCodec
         return EntryHeaderSize + e.Data.Length;
     }
 
-    /// <summary>Decodes entries whose Data slices <paramref name="payload"/> (no copy).</summary>
-    public static List<Entry> ReadEntries(ReadOnlyMemory<byte> payload)
+    /// <summary>Replaces <paramref name="headers"/> with the headers of the entries in <paramref name="payload"/>;
+    /// throws <see cref="FormatException"/> when the layout does not add up.</summary>
+    public static void ScanEntries(ReadOnlySpan<byte> payload, List<EntryHeader> headers)
+    {
+        headers.Clear();
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        var pos = FirstEntryOffset;
+        for (var i = 0u; i < count; i++)
+        {
+            if (payload.Length - pos < EntryHeaderSize) throw new FormatException($"entry {i} of {count} runs past the payload");
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(payload[(pos + 17)..]);
+            if (length > (uint)(payload.Length - pos - EntryHeaderSize)) throw new FormatException($"entry {i} of {count} runs past the payload");
+            headers.Add(new EntryHeader(BinaryPrimitives.ReadUInt64LittleEndian(payload[pos..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(payload[(pos + 8)..]), pos, (int)length));
+            pos += EntryHeaderSize + (int)length;
+        }
+        if (pos != payload.Length) throw new FormatException($"entries payload has {payload.Length - pos} trailing bytes");
+    }
+
+    /// <summary>Decodes the entry whose header starts at <paramref name="offset"/>; its Data slices
+    /// <paramref name="payload"/> (no copy).</summary>
+    public static Entry ReadEntryAt(ReadOnlyMemory<byte> payload, int offset)
     {
         var span = payload.Span;
-        var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
-        var entries = new List<Entry>(count);
-        var pos = 4;
-        for (var i = 0; i < count; i++)
-        {
-            var index = BinaryPrimitives.ReadUInt64LittleEndian(span[pos..]);
-            var term = BinaryPrimitives.ReadUInt64LittleEndian(span[(pos + 8)..]);
-            var type = (EntryType)span[pos + 16];
-            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span[(pos + 17)..]);
-            entries.Add(new Entry(index, term, type, payload.Slice(pos + EntryHeaderSize, length)));
-            pos += EntryHeaderSize + length;
-        }
-        if (pos != span.Length) throw new FormatException($"entries payload has {span.Length - pos} trailing bytes");
-        return entries;
+        if (offset < FirstEntryOffset || span.Length - offset < EntryHeaderSize) throw new FormatException($"no entry header at payload offset {offset}");
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(span[(offset + 17)..]);
+        if (length > (uint)(span.Length - offset - EntryHeaderSize)) throw new FormatException($"entry at payload offset {offset} runs past the payload");
+        return new Entry(BinaryPrimitives.ReadUInt64LittleEndian(span[offset..]), BinaryPrimitives.ReadUInt64LittleEndian(span[(offset + 8)..]),
+            (EntryType)span[offset + 16], payload.Slice(offset + EntryHeaderSize, (int)length));
     }
 
     public static void WriteHardState(ArrayBufferWriter<byte> output, HardState hs)

@@ -3,12 +3,43 @@ using Coordinator.Grains.Raft;
 namespace Coordinator.Silo.Storage;
 
 /// <summary>Snapshots: the file is made durable first, then its marker is written to the WAL; only then
-/// do older snapshot files and the segments no kept snapshot needs go away.</summary>
+/// do older snapshot files and the segments no kept snapshot needs go away. Only the metadata stays in
+/// memory; the data is read from the file when <see cref="Snapshot"/> is asked for.</summary>
 public sealed partial class WriteAheadLog
 {
+    /// <summary>The last snapshot written, loaded or recovered: reused while someone still holds it, so
+    /// asking again (a snapshot being sent to a follower) does not read the file again. Guarded by _stateLock.</summary>
+    private WeakReference<Snapshot> _loadedSnapshot;
+
+    /// <summary>The latest snapshot with its data, read from the snapshot file unless still held in memory
+    /// by someone. Use <see cref="SnapshotMetadata"/> when the data is not needed.</summary>
+    public Snapshot Snapshot
+    {
+        get
+        {
+            while (true)
+            {
+                SnapshotMetadata metadata;
+                lock (_stateLock)
+                {
+                    metadata = _state.Snapshot;
+                    if (metadata.Index == 0) return Snapshot.Empty;
+                    if (_loadedSnapshot.TryGetTarget(out var held) && held.Metadata.Index == metadata.Index && held.Metadata.Term == metadata.Term)
+                        return held;
+                }
+                Snapshot loaded;
+                try { loaded = _snapshots.Load(metadata.Index, metadata.Term); }
+                catch (FileNotFoundException) when (SnapshotMetadata != metadata) { continue; } // replaced and pruned meanwhile
+                lock (_stateLock)
+                    if (_state.Snapshot == metadata) _loadedSnapshot.SetTarget(loaded);
+                return loaded;
+            }
+        }
+    }
+
     public void ApplySnapshot(Snapshot snapshot)
     {
-        var current = Snapshot.Metadata.Index;
+        var current = SnapshotMetadata.Index;
         if (snapshot.Metadata.Index <= current)
             throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} is not newer than {current}");
         WriteSnapshot(snapshot, replacesLog: true);
@@ -19,7 +50,7 @@ public sealed partial class WriteAheadLog
         ulong term;
         lock (_stateLock)
         {
-            if (index <= _state.Snapshot.Metadata.Index) return;
+            if (index <= _state.Snapshot.Index) return;
             if (index > _state.LastIndex)
                 throw new ArgumentOutOfRangeException(nameof(index), $"snapshot {index} beyond last index {_state.LastIndex}");
             _state.TryTerm(index, out term);
@@ -40,11 +71,12 @@ public sealed partial class WriteAheadLog
     }
 
     /// <summary>Runs on the writer after a marker is durable: keeps the newest RetainSnapshots snapshot files
-    /// and deletes the oldest segments whose entries all lie at or below the oldest kept snapshot, so a
-    /// fallback to that snapshot still finds its log. The segment being written is never deleted.</summary>
+    /// (and the one the log starts from) and deletes the oldest segments whose entries all lie at or below
+    /// the oldest kept snapshot, so a fallback to that snapshot still finds its log. Every entry a read may
+    /// ask for lies above the current snapshot, so its segment stays. The segment being written is never deleted.</summary>
     private void RemoveObsoleteFiles()
     {
-        _snapshots.Prune(_options.RetainSnapshots);
+        _snapshots.Prune(_options.RetainSnapshots, SnapshotMetadata);
         var kept = _snapshots.List();
         if (kept.Count == 0) return;
         var floor = kept[^1].Index;

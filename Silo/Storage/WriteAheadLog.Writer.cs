@@ -3,13 +3,16 @@ using Coordinator.Grains.Raft;
 
 namespace Coordinator.Silo.Storage;
 
-/// <summary>The writer loop: the only code that touches segment files after open.</summary>
+/// <summary>The writer loop: the only code that writes segment files after open. New segments come
+/// preallocated from <see cref="SegmentPipeline"/>; each batch's records are written at the append position.</summary>
 public sealed partial class WriteAheadLog
 {
     // Owned by the writer loop.
     private readonly List<WalSegment> _segments; // consecutive sequences; the last is _current
     private IWalFile _current;
-    private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly SegmentPipeline _pipeline;
+    private readonly ArrayBufferWriter<byte> _buffer = new(); // one batch, appended to _current at _batchOffset
+    private long _batchOffset;
 
     // The log as written to the WAL so far (may be ahead of _state until the fsync returns). Owned by the writer.
     private ulong _writtenSnapshotIndex;
@@ -19,11 +22,11 @@ public sealed partial class WriteAheadLog
 
     private void InitWriterView()
     {
-        _writtenSnapshotIndex = _state.Snapshot.Metadata.Index;
+        _writtenSnapshotIndex = _state.Snapshot.Index;
         _writtenLastIndex = _state.LastIndex;
         _writtenHardState = _state.HardState;
-        _writtenMarker = _state.Snapshot.IsEmpty ? null
-            : new SnapshotMarker(_state.Snapshot.Metadata.Index, _state.Snapshot.Metadata.Term, ReplacesLog: false);
+        _writtenMarker = _state.Snapshot.Index == 0 ? null
+            : new SnapshotMarker(_state.Snapshot.Index, _state.Snapshot.Term, ReplacesLog: false);
     }
 
     private async Task RunWriterAsync()
@@ -44,13 +47,14 @@ public sealed partial class WriteAheadLog
         try
         {
             _buffer.ResetWrittenCount();
-            var rolled = _current.Length >= _options.SegmentSizeBytes && RollSegment();
+            if (_current.Length >= _options.SegmentSizeBytes) RollSegment();
+            _batchOffset = _current.Length;
             foreach (var write in batch)
             {
                 if (Validate(write) is { } invalid) write.Fail(invalid);
                 else { Encode(write); accepted.Add(write); }
             }
-            if (_buffer.WrittenCount > 0) AppendAndSync(rolled);
+            if (_buffer.WrittenCount > 0) AppendAndSync();
             ApplyToMemory(accepted);
             if (accepted.Any(w => w.Snapshot is not null)) RemoveObsoleteFiles();
         }
@@ -66,26 +70,27 @@ public sealed partial class WriteAheadLog
         accepted.ForEach(w => w.Succeed());
     }
 
-    private void AppendAndSync(bool rolled)
+    private void AppendAndSync()
     {
         _current.Append(_buffer.WrittenSpan);
         _current.Flush();
         Interlocked.Increment(ref _fsyncCount);
-        if (rolled) _fs.FlushDirectory(_options.WalDirectory);
     }
 
-    /// <summary>Starts the next segment with the current snapshot marker and HardState as its header.</summary>
-    private bool RollSegment()
+    /// <summary>Starts the next segment from the prepared spare (its name durable before anything is written
+    /// to it), with the current snapshot marker and HardState as its header.</summary>
+    private void RollSegment()
     {
         var next = new WalSegment(_segments[^1].Sequence + 1,
             Path.Combine(_options.WalDirectory, WalSegment.FileName(_segments[^1].Sequence + 1)));
-        var file = _fs.OpenAppend(next.Path);
+        _pipeline.TakeAs(next.Path);
+        _fs.FlushDirectory(_options.WalDirectory);
+        var file = _fs.OpenAppendAt(next.Path, 0);
         _current.Dispose();
         _current = file;
         _segments.Add(next);
         if (_writtenMarker is { } marker) WalRecordCodec.WriteSnapshotMarker(_buffer, marker with { ReplacesLog = false });
         if (!_writtenHardState.IsEmpty) WalRecordCodec.WriteHardState(_buffer, _writtenHardState);
-        return true;
     }
 
     /// <summary>Checks a write against the log as written so far; null when it may be written.</summary>
@@ -116,17 +121,34 @@ public sealed partial class WriteAheadLog
             if (write.ReplacesLog) _writtenLastIndex = marker.Index;
             return;
         }
-        if (write.AcceptedFrom < write.Entries.Count)
-        {
-            WalRecordCodec.WriteEntries(_buffer, write.Entries, write.AcceptedFrom);
-            _writtenLastIndex = write.Entries[^1].Index;
-            _segments[^1].MaxEntryIndex = Math.Max(_segments[^1].MaxEntryIndex, _writtenLastIndex);
-        }
+        if (write.AcceptedFrom < write.Entries.Count) EncodeEntries(write);
         if (write.HardState is { } hs)
         {
             WalRecordCodec.WriteHardState(_buffer, hs);
             _writtenHardState = hs;
         }
+    }
+
+    private void EncodeEntries(PendingWrite write)
+    {
+        var count = write.Entries.Count - write.AcceptedFrom;
+        var entryOffsets = ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            var recordOffset = _batchOffset + _buffer.WrittenCount;
+            WalRecordCodec.WriteEntries(_buffer, write.Entries, write.AcceptedFrom, entryOffsets);
+            var recordLength = (int)(_batchOffset + _buffer.WrittenCount - recordOffset);
+            var segment = (uint)_segments[^1].Sequence;
+            write.Locations = new EntryLocation[count];
+            for (var i = 0; i < count; i++)
+            {
+                var entry = write.Entries[write.AcceptedFrom + i];
+                write.Locations[i] = new EntryLocation(entry.Term, recordOffset, segment, recordLength, entryOffsets[i], entry.Data.Length);
+            }
+        }
+        finally { ArrayPool<int>.Shared.Return(entryOffsets); }
+        _writtenLastIndex = write.Entries[^1].Index;
+        _segments[^1].MaxEntryIndex = Math.Max(_segments[^1].MaxEntryIndex, _writtenLastIndex);
     }
 
     private void ApplyToMemory(List<PendingWrite> accepted)
@@ -135,9 +157,13 @@ public sealed partial class WriteAheadLog
         {
             foreach (var write in accepted)
             {
-                if (write.Snapshot is not { } snapshot) _state.Save(write.HardState, write.Entries);
-                else if (write.ReplacesLog) _state.ApplySnapshot(snapshot);
-                else _state.CreateSnapshot(snapshot.Metadata.Index, snapshot.Metadata.Membership, snapshot.Data);
+                if (write.Snapshot is not { } snapshot) _state.Save(write.HardState, write.Entries, write.AcceptedFrom, write.Locations);
+                else
+                {
+                    if (write.ReplacesLog) _state.ReplaceWithSnapshot(snapshot.Metadata);
+                    else _state.Compact(snapshot.Metadata);
+                    _loadedSnapshot.SetTarget(snapshot);
+                }
             }
         }
     }

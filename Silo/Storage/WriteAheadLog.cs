@@ -6,10 +6,12 @@ namespace Coordinator.Silo.Storage;
 /// <summary>
 /// The durable <see cref="IRaftLogStorage"/> of one group: a segmented WAL plus a snapshot store.
 /// <para>
-/// Reads are served from an in-memory copy of the log (every entry above the snapshot stays in memory,
-/// fine while snapshots keep the log short). All writes go through one writer loop that batches what is
-/// queued into one append and one fsync (group commit); a call returns once its records are durable and
-/// visible to reads. Any write or fsync error fails the WAL for good (<see cref="WalFailedException"/>).
+/// Memory holds, per entry above the snapshot, only its term and location on disk, plus the payloads of the
+/// newest entries up to <see cref="WalOptions.EntryCacheBytes"/>; older entries are read back from the
+/// segment files, and the snapshot's data from its file (<see cref="Snapshot"/>). All writes go through one
+/// writer loop that batches what is queued into one append and one fsync (group commit); a call returns
+/// once its records are durable and visible to reads. Any write or fsync error fails the WAL for good
+/// (<see cref="WalFailedException"/>).
 /// </para>
 /// Concurrency: <see cref="SaveAsync"/> may be called concurrently (queue order is write order); snapshot
 /// calls must not overlap other writes; reads may run at any time.
@@ -20,21 +22,26 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
     private readonly IWalFileSystem _fs;
     private readonly SnapshotStore _snapshots;
     private readonly Lock _stateLock = new();
-    private readonly MemoryLogStorage _state; // guarded by _stateLock; holds only durable writes
+    private readonly WalLogState _state; // guarded by _stateLock; holds only durable writes
+    private readonly EntryReader _reader;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _fsyncCount;
     private volatile WalFailedException? _failure;
 
-    private WriteAheadLog(WalOptions options, SnapshotStore snapshots, RecoveredWal recovered)
+    private WriteAheadLog(WalOptions options, SnapshotStore snapshots, RecoveredWal recovered, SegmentPipeline pipeline)
     {
         _options = options;
         _fs = options.FileSystem;
         _snapshots = snapshots;
         _state = recovered.Log;
+        _reader = new EntryReader(_fs, options.WalDirectory);
+        _loadedSnapshot = new WeakReference<Snapshot>(recovered.Snapshot);
         _segments = recovered.Segments;
-        _current = _fs.OpenAppend(_segments[^1].Path);
+        _pipeline = pipeline;
+        _current = _fs.OpenAppendAt(_segments[^1].Path, recovered.AppendOffset);
         InitWriterView();
+        _pipeline.PrepareNext();
         _writer = Task.Run(RunWriterAsync);
     }
 
@@ -46,13 +53,23 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
         fs.CreateDirectory(options.SnapshotDirectory);
         var snapshots = new SnapshotStore(fs, options.SnapshotDirectory, options.Log);
         var recovered = new WalRecovery(options, snapshots).Recover();
-        if (recovered.Segments.Count == 0)
+        var pipeline = new SegmentPipeline(fs, options.WalDirectory,
+            options.PreallocateSegments ? options.SegmentSizeBytes : 0, options.PrepareSegmentsInBackground);
+        try
         {
-            recovered.Segments.Add(new WalSegment(1, Path.Combine(options.WalDirectory, WalSegment.FileName(1))));
-            fs.OpenAppend(recovered.Segments[0].Path).Dispose();
-            fs.FlushDirectory(options.WalDirectory);
+            if (recovered.Segments.Count == 0)
+            {
+                recovered.Segments.Add(new WalSegment(1, Path.Combine(options.WalDirectory, WalSegment.FileName(1))));
+                pipeline.TakeAs(recovered.Segments[0].Path);
+                fs.FlushDirectory(options.WalDirectory);
+            }
+            return new WriteAheadLog(options, snapshots, recovered, pipeline);
         }
-        return new WriteAheadLog(options, snapshots, recovered);
+        catch
+        {
+            pipeline.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Number of fsyncs of WAL segments since open: one per group-committed batch.</summary>
@@ -63,17 +80,39 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
     public HardState HardState { get { lock (_stateLock) return _state.HardState; } }
     public ulong FirstIndex { get { lock (_stateLock) return _state.FirstIndex; } }
     public ulong LastIndex { get { lock (_stateLock) return _state.LastIndex; } }
-    public Snapshot Snapshot { get { lock (_stateLock) return _state.Snapshot; } }
+    public SnapshotMetadata SnapshotMetadata { get { lock (_stateLock) return _state.Snapshot; } }
 
     public bool TryTerm(ulong index, out ulong term) { lock (_stateLock) return _state.TryTerm(index, out term); }
 
-    public IReadOnlyList<Entry> Entries(ulong lo, ulong hi, long maxBytes) { lock (_stateLock) return _state.Entries(lo, hi, maxBytes); }
+    /// <summary>Cached entries come from memory, older ones from the segment files. The files are read under
+    /// the state lock: a segment is deleted only after the state shows a snapshot covering all its entries,
+    /// so none that a read was allowed to ask for can go away meanwhile.</summary>
+    public IReadOnlyList<Entry> Entries(ulong lo, ulong hi, long maxBytes)
+    {
+        lock (_stateLock)
+        {
+            if (lo < _state.FirstIndex || hi > _state.LastIndex + 1 || lo >= hi)
+                throw new ArgumentOutOfRangeException(nameof(lo), $"entries [{lo},{hi}) outside [{_state.FirstIndex},{_state.LastIndex + 1})");
+            var end = _state.EndWithin(lo, hi, maxBytes);
+            var result = new List<Entry>((int)(end - lo));
+            var cachedFrom = Math.Clamp(_state.Cache.First, lo, end);
+            if (lo < cachedFrom) _reader.Read(_state.Locations, lo, cachedFrom, result);
+            for (var i = cachedFrom; i < end; i++) result.Add(_state.Cache[i]);
+            return result;
+        }
+    }
+
+    /// <summary>Bytes of entry payloads held in memory (the cache), for tests and metrics.</summary>
+    public long CachedEntryBytes { get { lock (_stateLock) return _state.Cache.Bytes; } }
+
+    /// <summary>Index of the oldest entry whose payload is held in memory (LastIndex + 1 when none is).</summary>
+    internal ulong FirstCachedIndex { get { lock (_stateLock) return _state.Cache.First; } }
 
     /// <summary>True once <paramref name="appliedIndex"/> is <see cref="WalOptions.SnapshotCount"/> or more
     /// entries past the latest snapshot.</summary>
     public bool ShouldSnapshot(ulong appliedIndex)
     {
-        var snapIndex = Snapshot.Metadata.Index;
+        var snapIndex = SnapshotMetadata.Index;
         return appliedIndex > snapIndex && appliedIndex - snapIndex >= _options.SnapshotCount;
     }
 
@@ -99,6 +138,10 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
     {
         _queue.Writer.TryComplete();
         try { _writer.GetAwaiter().GetResult(); }
-        finally { _current.Dispose(); }
+        finally
+        {
+            _current.Dispose();
+            _pipeline.Dispose();
+        }
     }
 }

@@ -4,6 +4,12 @@ using Coordinator.Silo.Storage;
 
 // Reopen benchmark: recovers a WAL of 1,000,000 entries of 100 bytes (writing it first when missing).
 // Usage: dotnet run -c Release --project Tests/Storage.Bench [data-dir]
+// Commit latency (1 KiB append + fdatasync): dotnet run -c Release --project Tests/Storage.Bench latency [dir]
+if (args.Length > 0 && args[0] == "latency")
+{
+    Coordinator.Storage.Bench.AppendLatency.Run(args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "coordinator-wal-latency"));
+    return;
+}
 const ulong EntryCount = 1_000_000;
 const int EntrySize = 100;
 const int BatchSize = 1_000;
@@ -29,12 +35,12 @@ using (var wal = WriteAheadLog.Open(options))
     }
 }
 
-var bytes = Directory.GetFiles(options.WalDirectory).Sum(f => new FileInfo(f).Length);
+var bytes = Directory.GetFiles(options.WalDirectory, "*.wal").Sum(f => new FileInfo(f).Length);
 var reopen = Stopwatch.StartNew();
 using (var wal = WriteAheadLog.Open(options))
 {
     reopen.Stop();
     var seconds = reopen.Elapsed.TotalSeconds;
-    Console.WriteLine($"reopened {wal.LastIndex:N0} entries ({bytes / 1e6:F1} MB in {Directory.GetFiles(options.WalDirectory).Length} segments) " +
+    Console.WriteLine($"reopened {wal.LastIndex:N0} entries ({bytes / 1e6:F1} MB in {Directory.GetFiles(options.WalDirectory, "*.wal").Length} segments) " +
                       $"in {seconds:F3} s = {bytes / 1e6 / seconds:F1} MB/s, {wal.LastIndex / seconds:N0} entries/s");
 }

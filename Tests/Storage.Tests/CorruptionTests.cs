@@ -11,14 +11,14 @@ public sealed class CorruptionTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly List<string> _log = new();
 
-    private WalOptions Options(long segmentSize = 64L * 1024 * 1024) =>
-        new() { DataDir = _dir.Path, SegmentSizeBytes = segmentSize, Log = _log.Add };
+    private WalOptions Options(long segmentSize = 1024 * 1024, bool preallocate = true) =>
+        new() { DataDir = _dir.Path, SegmentSizeBytes = segmentSize, PreallocateSegments = preallocate, Log = _log.Add };
 
     public void Dispose() => _dir.Dispose();
 
-    private string WriteTenSaves(long segmentSize = 64L * 1024 * 1024)
+    private string WriteTenSaves(long segmentSize = 1024 * 1024, bool preallocate = true)
     {
-        using var wal = WriteAheadLog.Open(Options(segmentSize));
+        using var wal = WriteAheadLog.Open(Options(segmentSize, preallocate));
         for (ulong i = 1; i <= 10; i++) wal.Save(new HardState(1, 1, i - 1), [E(i, 1)]);
         return Path.Combine(Options().WalDirectory, WalSegment.FileName(1));
     }
@@ -30,6 +30,14 @@ public sealed class CorruptionTests : IDisposable
         long offset = 0;
         while (WalFrame.TryRead(bytes, offset, out var record) == FrameStatus.Ok) { offsets.Add(offset); offset += record.FrameLength; }
         return offsets;
+    }
+
+    /// <summary>Where the records of a segment file end (the file may go on with preallocated zeros).</summary>
+    private static long DataEnd(byte[] bytes)
+    {
+        long offset = 0;
+        while (WalFrame.TryRead(bytes, offset, out var record) == FrameStatus.Ok) offset += record.FrameLength;
+        return offset;
     }
 
     [Fact]
@@ -46,30 +54,37 @@ public sealed class CorruptionTests : IDisposable
         Assert.Contains($"offset {target}", error.Message);
     }
 
-    [Fact]
-    public void ATruncatedLastRecordIsCutOffAndLogged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ATornLastRecordIsCutOffAndLogged(bool preallocate)
     {
-        var segment = WriteTenSaves();
-        var length = new FileInfo(segment).Length;
-        var lastFrame = FrameOffsets(File.ReadAllBytes(segment))[^1];
-        using (var f = new FileStream(segment, FileMode.Open)) f.SetLength(length - 5);
+        var segment = WriteTenSaves(preallocate: preallocate);
+        var bytes = File.ReadAllBytes(segment);
+        var lastFrame = FrameOffsets(bytes)[^1];
+        var end = DataEnd(bytes);
+        if (preallocate) Array.Clear(bytes, (int)end - 8, 8); // the record's last sector never reached the disk
+        else bytes = bytes[..(int)(end - 5)];                 // the append stopped short
+        File.WriteAllBytes(segment, bytes);
 
-        using var wal = WriteAheadLog.Open(Options());
+        using var wal = WriteAheadLog.Open(Options(preallocate: preallocate));
         Assert.Equal(10ul, wal.LastIndex); // only the last HardState record was torn
         Assert.Equal(new HardState(1, 1, 8), wal.HardState);
         Assert.Equal(lastFrame, new FileInfo(segment).Length);
         Assert.Contains(_log, l => l.Contains(segment) && l.Contains($"offset {lastFrame}") && l.Contains("torn"));
     }
 
-    [Fact]
-    public void ABadChecksumInTheLastRecordIsCutOffAndLogged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ABadChecksumInTheLastRecordIsCutOffAndLogged(bool preallocate)
     {
-        var segment = WriteTenSaves();
+        var segment = WriteTenSaves(preallocate: preallocate);
         var bytes = File.ReadAllBytes(segment);
-        bytes[^1] ^= 0xFF;
+        bytes[DataEnd(bytes) - 1] ^= 0xFF;
         File.WriteAllBytes(segment, bytes);
 
-        using var wal = WriteAheadLog.Open(Options());
+        using var wal = WriteAheadLog.Open(Options(preallocate: preallocate));
         Assert.Equal(new HardState(1, 1, 8), wal.HardState);
         Assert.Single(_log);
         wal.Save(null, [E(11, 1)]);
@@ -78,14 +93,67 @@ public sealed class CorruptionTests : IDisposable
     [Fact]
     public void AZeroFilledTailAfterATornRecordIsCutOff()
     {
-        var segment = WriteTenSaves();
+        var segment = WriteTenSaves(preallocate: false);
         var bytes = File.ReadAllBytes(segment);
         var lastFrame = FrameOffsets(bytes)[^1];
         bytes[^2] ^= 0x01;
         File.WriteAllBytes(segment, [.. bytes, .. new byte[4096]]);
 
-        using var wal = WriteAheadLog.Open(Options());
+        using var wal = WriteAheadLog.Open(Options(preallocate: false));
         Assert.Equal(lastFrame, new FileInfo(segment).Length);
+    }
+
+    [Fact]
+    public void ATornRecordWithAnUnwrittenSectorIsCutOffWithTheValidRecordsAfterIt()
+    {
+        var segment = Path.Combine(Options().WalDirectory, WalSegment.FileName(1));
+        using (var wal = WriteAheadLog.Open(Options()))
+        {
+            wal.Save(new HardState(1, 1, 0), Range(1, 3, 1));
+            wal.Save(null, [E(4, 1, new string('x', 3000))]);
+            wal.Save(new HardState(1, 1, 4), [E(5, 1)]);
+        }
+        var bytes = File.ReadAllBytes(segment);
+        var big = FrameOffsets(bytes)[2];
+        var sector = (big / 512 + 2) * 512; // a whole sector inside the big record: the disk never wrote it
+        Array.Clear(bytes, (int)sector, 512);
+        File.WriteAllBytes(segment, bytes);
+
+        using var reopened = WriteAheadLog.Open(Options());
+        Assert.Equal(3ul, reopened.LastIndex);
+        Assert.Equal(new HardState(1, 1, 0), reopened.HardState);
+        Assert.Contains(_log, l => l.Contains(segment) && l.Contains($"offset {big}") && l.Contains("torn"));
+    }
+
+    [Fact]
+    public void AnUnwrittenRecordHeaderWithDataAfterItIsATornTail()
+    {
+        var segment = WriteTenSaves();
+        var bytes = File.ReadAllBytes(segment);
+        var offsets = FrameOffsets(bytes);
+        Array.Clear(bytes, (int)offsets[^3], WalFrame.HeaderSize);
+        File.WriteAllBytes(segment, bytes);
+
+        using var wal = WriteAheadLog.Open(Options()); // frames: ... entry 9, HardState 8, entry 10, HardState 9
+        Assert.Equal(new HardState(1, 1, 7), wal.HardState);
+        Assert.Equal(9ul, wal.LastIndex);
+        Assert.Contains(_log, l => l.Contains(segment) && l.Contains($"offset {offsets[^3]}") && l.Contains("torn"));
+    }
+
+    [Fact]
+    public void DataAfterTheEndOfAnEarlierSegmentRefusesToOpen()
+    {
+        WriteTenSaves(segmentSize: 200);
+        var first = Path.Combine(Options().WalDirectory, WalSegment.FileName(1));
+        var bytes = File.ReadAllBytes(first);
+        var offsets = FrameOffsets(bytes);
+        Assert.True(offsets.Count >= 2);
+        Array.Clear(bytes, (int)offsets[1], WalFrame.HeaderSize);
+        File.WriteAllBytes(first, bytes);
+
+        var error = Assert.Throws<WalCorruptException>(() => WriteAheadLog.Open(Options(segmentSize: 200)));
+        Assert.Contains(first, error.Message);
+        Assert.Contains($"offset {offsets[1]}", error.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Coordinator.Silo.Storage;
 
 namespace Coordinator.Tests.Storage;
@@ -7,18 +8,74 @@ public sealed class SimulatedCrashException(int point) : IOException($"simulated
 
 /// <summary>
 /// An in-memory <see cref="IWalFileSystem"/> that separates page cache from disk. Each file's content is
-/// its durable prefix (what the last Flush covered) plus an unsynced tail. Every mutating call is a numbered
-/// fault point: at <see cref="CrashAt"/> it throws and the machine is "down" (every later call throws) until
-/// <see cref="Restart"/> makes the durable state, optionally plus a torn prefix of each unsynced tail, the
-/// file contents. <see cref="FailFlushAt"/> instead makes that Flush throw an ordinary I/O error.
+/// what reads see; the writes since its last Flush are unsynced and remembered with the bytes they replaced,
+/// so a crash can take them back: appending past the end (the file shrinks again) as well as overwriting
+/// existing bytes, such as the zeros of a preallocated segment (they come back). Every mutating call is a
+/// numbered fault point: at <see cref="CrashAt"/> it throws and the machine is "down" (every later call
+/// throws) until <see cref="Restart"/> makes the durable state, optionally plus a torn prefix of each file's
+/// unsynced writes (in write order), the file contents; <see cref="RestartWithSectorsOutOfOrder"/> instead
+/// keeps a random subset of the sectors they changed. <see cref="FailFlushAt"/> makes that Flush throw an
+/// ordinary I/O error.
 /// Simplification: names (create, rename, delete) are durable at once, as on a metadata-journaling FS.
 /// </summary>
 public sealed class FaultyFileSystem : IWalFileSystem
 {
+    /// <summary>A write not yet flushed: where it went and what it replaced.</summary>
+    private sealed record UnsyncedWrite(int Offset, int Length, int PreviousLength, byte[] Replaced);
+
     private sealed class FileData
     {
-        public List<byte> Content = new();
-        public int DurableLength;
+        public readonly List<byte> Content = new();
+        public readonly List<UnsyncedWrite> Unsynced = new(); // in write order
+
+        public void Write(int offset, ReadOnlySpan<byte> bytes)
+        {
+            if (offset > Content.Count) throw new InvalidOperationException($"write at {offset} past the end ({Content.Count})");
+            var overlap = Math.Clamp(Content.Count - offset, 0, bytes.Length);
+            Unsynced.Add(new UnsyncedWrite(offset, bytes.Length, Content.Count,
+                overlap == 0 ? [] : CollectionsMarshal.AsSpan(Content).Slice(offset, overlap).ToArray()));
+            if (overlap > 0) bytes[..overlap].CopyTo(CollectionsMarshal.AsSpan(Content).Slice(offset, overlap));
+            Content.AddRange(bytes[overlap..]);
+        }
+
+        /// <summary>Each sector the unsynced writes changed either reaches the disk or not (<paramref name="written"/>
+        /// decides), as on a disk that persists dirty sectors in any order. The file keeps its current length;
+        /// a lost sector beyond the durable end reads as zeros.</summary>
+        public void LoseUnsyncedSectors(int sectorSize, Func<bool> written)
+        {
+            var current = Content.ToArray();
+            LoseUnsynced(0);
+            var durable = Content.ToArray();
+            Content.Clear();
+            Content.AddRange(current);
+            for (var start = 0; start < current.Length; start += sectorSize)
+            {
+                var end = Math.Min(current.Length, start + sectorSize);
+                var before = durable.AsSpan(Math.Min(start, durable.Length), Math.Clamp(durable.Length - start, 0, end - start));
+                if (current.AsSpan(start, end - start).SequenceEqual(before) || written()) continue;
+                for (var i = start; i < end; i++) Content[i] = i < durable.Length ? durable[i] : (byte)0;
+            }
+        }
+
+        /// <summary>Keeps the first <paramref name="keep"/> unsynced bytes (in write order) and takes back the rest.</summary>
+        public void LoseUnsynced(long keep)
+        {
+            var kept = new int[Unsynced.Count];
+            for (var i = 0; i < Unsynced.Count; i++)
+            {
+                kept[i] = (int)Math.Clamp(keep, 0, Unsynced[i].Length);
+                keep -= kept[i];
+            }
+            for (var i = Unsynced.Count - 1; i >= 0; i--) // newest first: each undo sees the state its write left
+            {
+                var w = Unsynced[i];
+                if (kept[i] == w.Length) break;
+                for (var p = w.Offset + kept[i]; p < w.Offset + w.Replaced.Length; p++) Content[p] = w.Replaced[p - w.Offset];
+                var length = Math.Max(w.PreviousLength, w.Offset + kept[i]);
+                if (Content.Count > length) Content.RemoveRange(length, Content.Count - length);
+            }
+            Unsynced.Clear();
+        }
     }
 
     private readonly Lock _lock = new();
@@ -39,18 +96,37 @@ public sealed class FaultyFileSystem : IWalFileSystem
 
     public bool Crashed { get { lock (_lock) return _crashed; } }
 
-    /// <summary>Brings the machine back: unsynced bytes are lost, except the first
-    /// <paramref name="keepTornFraction"/> of each file's unsynced tail.</summary>
+    /// <summary>Paths passed to <see cref="ReadAllBytes"/>, in call order.</summary>
+    public List<string> WholeFileReads { get; } = new();
+
+    /// <summary>Damages one byte as the disk would: in the durable and the cached content alike.</summary>
+    public void FlipByte(string path, long offset)
+    {
+        lock (_lock) _files[path].Content[(int)offset] ^= 0x20;
+    }
+
+    /// <summary>Brings the machine back: unsynced writes are lost, except the first
+    /// <paramref name="keepTornFraction"/> of each file's unsynced bytes.</summary>
     public void Restart(double keepTornFraction = 0)
     {
         lock (_lock)
         {
             foreach (var file in _files.Values)
-            {
-                var kept = file.DurableLength + (int)((file.Content.Count - file.DurableLength) * keepTornFraction);
-                file.Content.RemoveRange(kept, file.Content.Count - kept);
-                file.DurableLength = kept;
-            }
+                file.LoseUnsynced((long)(file.Unsynced.Sum(w => (long)w.Length) * keepTornFraction));
+            _crashed = false;
+            CrashAt = 0;
+            Points = 0;
+        }
+    }
+
+    /// <summary>Brings the machine back with each sector (<paramref name="sectorSize"/> bytes) touched by
+    /// unsynced writes either persisted or not, at random: later sectors may survive where earlier ones did
+    /// not. The file keeps its length; a sector not persisted beyond the old end reads as zeros.</summary>
+    public void RestartWithSectorsOutOfOrder(Random random, int sectorSize)
+    {
+        lock (_lock)
+        {
+            foreach (var file in _files.Values) file.LoseUnsyncedSectors(sectorSize, () => random.Next(2) == 0);
             _crashed = false;
             CrashAt = 0;
             Points = 0;
@@ -75,7 +151,20 @@ public sealed class FaultyFileSystem : IWalFileSystem
         lock (_lock)
         {
             ThrowIfDown();
+            WholeFileReads.Add(path);
             return _files.TryGetValue(path, out var f) ? f.Content.ToArray() : throw new FileNotFoundException(path);
+        }
+    }
+
+    public int ReadAt(string path, long offset, Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            ThrowIfDown();
+            if (!_files.TryGetValue(path, out var f)) throw new FileNotFoundException(path);
+            var count = (int)Math.Clamp(f.Content.Count - offset, 0, destination.Length);
+            if (count > 0) CollectionsMarshal.AsSpan(f.Content).Slice((int)offset, count).CopyTo(destination);
+            return count;
         }
     }
 
@@ -85,7 +174,17 @@ public sealed class FaultyFileSystem : IWalFileSystem
         {
             if (!_files.ContainsKey(path)) { Point(); _files[path] = new FileData(); }
             else ThrowIfDown();
-            return new FaultyFile(this, _files[path]);
+            return new FaultyFile(this, _files[path], _files[path].Content.Count);
+        }
+    }
+
+    public IWalFile OpenAppendAt(string path, long position)
+    {
+        lock (_lock)
+        {
+            ThrowIfDown();
+            if (!_files.TryGetValue(path, out var data)) throw new FileNotFoundException(path);
+            return new FaultyFile(this, data, position);
         }
     }
 
@@ -117,9 +216,9 @@ public sealed class FaultyFileSystem : IWalFileSystem
         throw new SimulatedCrashException(Points);
     }
 
-    private sealed class FaultyFile(FaultyFileSystem fs, FileData data) : IWalFile
+    private sealed class FaultyFile(FaultyFileSystem fs, FileData data, long position) : IWalFile
     {
-        public long Length { get { lock (fs._lock) return data.Content.Count; } }
+        public long Length { get { lock (fs._lock) return position; } }
 
         /// <summary>A crash here leaves the first half of the bytes in the page cache: a torn write.</summary>
         public void Append(ReadOnlySpan<byte> bytes)
@@ -127,8 +226,9 @@ public sealed class FaultyFileSystem : IWalFileSystem
             lock (fs._lock)
             {
                 try { fs.Point(); }
-                catch (SimulatedCrashException) { data.Content.AddRange(bytes[..(bytes.Length / 2)].ToArray()); throw; }
-                data.Content.AddRange(bytes.ToArray());
+                catch (SimulatedCrashException) { data.Write((int)position, bytes[..(bytes.Length / 2)]); throw; }
+                data.Write((int)position, bytes);
+                position += bytes.Length;
             }
         }
 
@@ -139,17 +239,19 @@ public sealed class FaultyFileSystem : IWalFileSystem
                 fs.Point();
                 fs.Flushes++;
                 if (fs.Flushes == fs.FailFlushAt) throw new IOException($"simulated fsync failure (flush {fs.Flushes})");
-                data.DurableLength = data.Content.Count;
+                data.Unsynced.Clear();
             }
         }
 
+        /// <summary>Durable at once, like everything written before it.</summary>
         public void Truncate(long length)
         {
             lock (fs._lock)
             {
                 fs.Point();
                 data.Content.RemoveRange((int)length, data.Content.Count - (int)length);
-                data.DurableLength = (int)length;
+                data.Unsynced.Clear();
+                position = length;
             }
         }
 

@@ -46,7 +46,7 @@ public sealed class GroupCommitTests : IDisposable
     public async Task AnFsyncFailureFailsThatWriteAndEveryLaterOne()
     {
         var fs = new FaultyFileSystem();
-        var options = new WalOptions { DataDir = "/faulty", FileSystem = fs };
+        var options = new WalOptions { DataDir = "/faulty", FileSystem = fs, SegmentSizeBytes = 64 * 1024, PrepareSegmentsInBackground = false };
         using var wal = WriteAheadLog.Open(options);
         wal.Save(new HardState(1, 1, 0), Range(1, 3, 1));
         fs.FailFlushAt = fs.Flushes + 1;
