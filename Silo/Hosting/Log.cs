@@ -17,7 +17,7 @@ internal static partial class Log
     public static partial void SlowFsync(ILogger logger, long milliseconds, int entries);
 
     [LoggerMessage(4, LogLevel.Information, "saved snapshot at index {Index} ({Bytes} bytes)")]
-    public static partial void SnapshotTaken(ILogger logger, ulong index, int bytes);
+    public static partial void SnapshotTaken(ILogger logger, ulong index, long bytes);
 
     [LoggerMessage(6, LogLevel.Information, "{Phase} for term {Term} (no leader heard within the election timeout)")]
     public static partial void Campaigning(ILogger logger, string phase, ulong term);

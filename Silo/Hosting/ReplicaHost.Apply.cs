@@ -86,29 +86,21 @@ public sealed partial class ReplicaHost
         _network.SetPeers(MemberTable.AllWithPending.Where(m => m.Id != MemberId)
             .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
-    /// <summary>State-machine snapshot: member table length (4 bytes LE), member table, then the store.</summary>
-    private byte[] EncodeStateMachine()
-    {
-        using var buffer = new MemoryStream();
-        var members = MemberTable.Encode();
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, members.Length);
-        buffer.Write(length);
-        buffer.Write(members);
-        Store.WriteSnapshot(buffer);
-        return buffer.ToArray();
-    }
+    /// <summary>The state machine at the applied index, cheap to take; encode it off the loop.</summary>
+    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot());
 
     private void RestoreStateMachine(Snapshot snapshot) => RestoreStateMachine(snapshot.Data);
 
-    /// <summary>Restores members and store from a snapshot made by <see cref="EncodeStateMachine"/>.</summary>
+    /// <summary>Restores members and store from a snapshot written by <see cref="StateMachineImage"/>.</summary>
     public void RestoreStateMachine(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty) return;
         var span = data.Span;
         var length = BinaryPrimitives.ReadInt32LittleEndian(span);
         MemberTable.Restore(span.Slice(4, length));
-        using var stream = new MemoryStream(data[(4 + length)..].ToArray());
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data[(4 + length)..], out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data[(4 + length)..].ToArray());
         Store.RestoreSnapshot(stream);
         UpdatePeers();
     }

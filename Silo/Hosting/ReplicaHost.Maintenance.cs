@@ -129,8 +129,12 @@ public sealed partial class ReplicaHost
     }
 
     /// <summary>A backup: "CRDSNAP1", the applied index, the state machine (members + store), CRC32C of all before.</summary>
-    public Task<byte[]> SnapshotAsync(CancellationToken cancellationToken) =>
-        OnLoop(() => BackupFile.Encode(AppliedIndex, EncodeStateMachine()), cancellationToken);
+    public async Task<byte[]> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        // Captured on the loop (cheap), encoded here, so a large store does not stall replication.
+        var image = await OnLoop(CaptureStateMachine, cancellationToken);
+        return BackupFile.Encode(image.AppliedIndex, image.ToArray());
+    }
 
     private IReadOnlyList<string> AlarmErrors() =>
         _alarms.Select(a => $"memberID:{a.Member} alarm:{a.Type.ToString().ToUpperInvariant()} ").ToList();

@@ -31,6 +31,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     private ulong _term;         // published by the loop
     private ulong _appliedIndex; // published by the loop
     private ulong _lastSnapshotIndex; // loop
+    private Task<long>? _snapshotWrite; // loop: the snapshot file being written in the background, if any
 
     public ReplicaHost(ReplicaHostOptions options, WriteAheadLog wal, KvStore store, MemberTable members,
         IPeerNetwork network, ILogger logger)
@@ -149,6 +150,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             {
                 _wal.ApplySnapshot(snapshot);
                 RestoreStateMachine(snapshot);
+                _lastSnapshotIndex = Math.Max(_lastSnapshotIndex, snapshot.Metadata.Index);
             }
             // A leader ships entries to followers while its own fsync runs (see Ready.MessagesMayPrecedePersist).
             var sentEarly = rd.MessagesMayPrecedePersist && rd.Messages.Count > 0;
@@ -188,14 +190,35 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         OnLeaderChanged(ss.Role == ReplicaRole.Leader);
     }
 
+    /// <summary>Every --snapshot-count applied entries: captures the state machine on the loop (cheap), streams
+    /// it to a snapshot file on a background thread, then, back on the loop, writes the WAL marker that compacts
+    /// the log. At most one snapshot is in flight; the loop keeps replicating meanwhile.</summary>
     private void MaybeSnapshot()
     {
+        if (_snapshotWrite is not null) return;
         var applied = AppliedIndex;
         if (applied < _lastSnapshotIndex + _options.SnapshotCount) return;
-        var data = EncodeStateMachine();
-        _wal.CreateSnapshot(applied, _replica.AppliedMembership, data);
         _lastSnapshotIndex = applied;
-        Log.SnapshotTaken(_logger, applied, data.Length);
+        if (_wal.PrepareSnapshot(applied, _replica.AppliedMembership) is not { } metadata) return;
+        var image = CaptureStateMachine();
+        var write = Task.Run(() =>
+        {
+            var length = image.EncodedLength();
+            _wal.WriteSnapshotFile(metadata, length, image.WriteTo);
+            return length;
+        });
+        _snapshotWrite = write;
+        write.ContinueWith(done => _inbox.Writer.TryWrite(() => OnSnapshotFileWritten(metadata, done)),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private void OnSnapshotFileWritten(SnapshotMetadata metadata, Task<long> write)
+    {
+        _snapshotWrite = null;
+        // A failed snapshot write fails the WAL; the loop stops as it does on a failed fsync.
+        var bytes = write.GetAwaiter().GetResult();
+        _wal.CommitSnapshot(metadata);
+        Log.SnapshotTaken(_logger, metadata.Index, bytes);
     }
 
     public NodeStatus Status() => new(
@@ -225,6 +248,9 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         _stopping.Cancel();
         try { if (_loop is not null) await _loop; } catch { /* logged by the loop */ }
         try { if (_ticker is not null) await _ticker; } catch { }
+        // A snapshot file still being written is left to finish (its marker is not written: the next start
+        // replays the log instead, and removes a half-written file).
+        try { if (_snapshotWrite is { } write) await write.WaitAsync(TimeSpan.FromSeconds(10)); } catch { }
         FailAllWaiters(NodeException.Stopped());
         _stopping.Dispose();
     }

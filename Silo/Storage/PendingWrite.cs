@@ -16,6 +16,10 @@ internal sealed class PendingWrite
     /// <summary>Set for a snapshot marker: the snapshot whose file is already durable.</summary>
     public Snapshot? Snapshot { get; init; }
 
+    /// <summary>For a marker: true when <see cref="Snapshot"/> carries the data (false when only its metadata
+    /// is known: the data was streamed to the file).</summary>
+    public bool DataHeld { get; init; }
+
     /// <summary>For a marker: true for ApplySnapshot (the log is replaced), false for CreateSnapshot.</summary>
     public bool ReplacesLog { get; init; }
 

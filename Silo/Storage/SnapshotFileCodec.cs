@@ -15,8 +15,19 @@ public static class SnapshotFileCodec
 
     public static byte[] Encode(Snapshot snapshot)
     {
-        var meta = snapshot.Metadata;
-        var size = 4 + 4 + 16 + 4 + 8 * meta.Membership.Voters.Count + 4 + 8 * meta.Membership.Learners.Count + 8 + snapshot.Data.Length;
+        var header = EncodeHeader(snapshot.Metadata, snapshot.Data.Length);
+        var bytes = new byte[header.Length + snapshot.Data.Length];
+        header.CopyTo(bytes, 0);
+        snapshot.Data.Span.CopyTo(bytes.AsSpan(header.Length));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Crc32C.Compute(bytes.AsSpan(4)));
+        return bytes;
+    }
+
+    /// <summary>Everything before the data, with the leading CRC left zero: a streaming writer appends the
+    /// data after it, folding header[4..] and the data into the CRC, then writes the CRC at offset 0.</summary>
+    public static byte[] EncodeHeader(SnapshotMetadata meta, long dataLength)
+    {
+        var size = 4 + 4 + 16 + 4 + 8 * meta.Membership.Voters.Count + 4 + 8 * meta.Membership.Learners.Count + 8;
         var bytes = new byte[size];
         var span = bytes.AsSpan(4);
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
@@ -25,9 +36,7 @@ public static class SnapshotFileCodec
         var pos = 20;
         pos += WriteIds(span[pos..], meta.Membership.Voters);
         pos += WriteIds(span[pos..], meta.Membership.Learners);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[pos..], (ulong)snapshot.Data.Length);
-        snapshot.Data.Span.CopyTo(span[(pos + 8)..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Crc32C.Compute(span));
+        BinaryPrimitives.WriteUInt64LittleEndian(span[pos..], (ulong)dataLength);
         return bytes;
     }
 

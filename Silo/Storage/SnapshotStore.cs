@@ -17,20 +17,49 @@ public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<st
 
     public string Directory => directory;
 
-    public string Save(Snapshot snapshot)
+    public string Save(Snapshot snapshot) =>
+        Save(snapshot.Metadata, snapshot.Data.Length, stream => stream.Write(snapshot.Data.Span));
+
+    /// <summary>Writes a snapshot whose <paramref name="dataLength"/> bytes of data <paramref name="writeData"/>
+    /// streams, so the data never needs to exist in memory as a whole. Touches only this directory: may run on
+    /// any thread, one save at a time. Returns the final path, durable.</summary>
+    public string Save(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
     {
         fs.CreateDirectory(directory);
-        var final = Path.Combine(directory, FileName(snapshot.Metadata.Index, snapshot.Metadata.Term));
+        var final = Path.Combine(directory, FileName(metadata.Index, metadata.Term));
         var temp = final[..^Suffix.Length] + TempSuffix;
+        var header = SnapshotFileCodec.EncodeHeader(metadata, dataLength);
+        uint crc;
         using (var file = fs.OpenAppend(temp))
         {
             if (file.Length != 0) file.Truncate(0);
-            file.Append(SnapshotFileCodec.Encode(snapshot));
+            file.Append(header);
+            using (var data = new SnapshotDataStream(file, header.AsSpan(4)))
+            {
+                writeData(data);
+                data.Flush();
+                if (data.Written != dataLength)
+                    throw new InvalidOperationException($"snapshot {metadata.Index}: {data.Written} data bytes written, {dataLength} announced");
+                crc = data.Crc;
+            }
+            file.Flush();
+        }
+        using (var file = fs.OpenAppendAt(temp, 0))
+        {
+            Span<byte> crcBytes = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(crcBytes, crc);
+            file.Append(crcBytes);
             file.Flush();
         }
         fs.Rename(temp, final);
         fs.FlushDirectory(directory);
         return final;
+    }
+
+    /// <summary>Deletes temp files a crash left behind mid-save. Call before any save starts.</summary>
+    public void DeleteLeftovers()
+    {
+        foreach (var temp in fs.ListFiles(directory).Where(p => p.EndsWith(TempSuffix, StringComparison.Ordinal))) fs.Delete(temp);
     }
 
     /// <summary>Snapshot files, newest (highest index) first. Leftover temp files are not listed.</summary>
@@ -62,13 +91,13 @@ public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<st
         return null;
     }
 
-    /// <summary>Deletes all but the newest <paramref name="retain"/> snapshots and any leftover temp file.
+    /// <summary>Deletes all but the newest <paramref name="retain"/> snapshots (not temp files: a save may be
+    /// running on another thread).
     /// The file of <paramref name="inUse"/> (the snapshot the log starts from) is never deleted.</summary>
     public void Prune(int retain, SnapshotMetadata? inUse = null)
     {
         foreach (var old in List().Skip(Math.Max(1, retain)))
             if (inUse is null || old.Index != inUse.Index || old.Term != inUse.Term) fs.Delete(old.Path);
-        foreach (var temp in fs.ListFiles(directory).Where(p => p.EndsWith(TempSuffix, StringComparison.Ordinal))) fs.Delete(temp);
     }
 
     private static string FileName(ulong index, ulong term) =>

@@ -47,27 +47,53 @@ public sealed partial class WriteAheadLog
 
     public void CreateSnapshot(ulong index, Membership membership, ReadOnlyMemory<byte> data)
     {
-        ulong term;
+        if (PrepareSnapshot(index, membership) is not { } metadata) return;
+        WriteSnapshotFile(metadata, data.Length, stream => stream.Write(data.Span));
+        CommitSnapshot(metadata);
+    }
+
+    /// <summary>Step 1 of taking a snapshot of our own state machine at the applied <paramref name="index"/>:
+    /// its metadata (term looked up in the log), or null when the current snapshot already covers it.
+    /// Call on the thread that writes the log.</summary>
+    public SnapshotMetadata? PrepareSnapshot(ulong index, Membership membership)
+    {
         lock (_stateLock)
         {
-            if (index <= _state.Snapshot.Index) return;
+            if (index <= _state.Snapshot.Index) return null;
             if (index > _state.LastIndex)
                 throw new ArgumentOutOfRangeException(nameof(index), $"snapshot {index} beyond last index {_state.LastIndex}");
-            _state.TryTerm(index, out term);
+            _state.TryTerm(index, out var term);
+            return new SnapshotMetadata(index, term, membership);
         }
-        WriteSnapshot(new Snapshot(new SnapshotMetadata(index, term, membership), data), replacesLog: false);
+    }
+
+    /// <summary>Step 2: makes the snapshot file durable, streaming its data from <paramref name="writeData"/>.
+    /// Touches only the snapshot directory, so it may run on a background thread while the log keeps being
+    /// written (one snapshot file at a time). A failure fails the WAL, as a failed fsync does.</summary>
+    public void WriteSnapshotFile(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
+    {
+        if (_failure is { } failed) throw failed;
+        try { _snapshots.Save(metadata, dataLength, writeData); }
+        catch (Exception e) when (e is not WalFailedException)
+        {
+            _failure ??= new WalFailedException($"wal {_options.WalDirectory} failed writing snapshot {metadata.Index}: {e.Message}", e);
+            throw _failure;
+        }
+    }
+
+    /// <summary>Step 3: writes the snapshot's marker (one small fsync) and compacts the log below it, unless
+    /// a newer snapshot arrived meanwhile. Call on the thread that writes the log, with no write in flight.</summary>
+    public void CommitSnapshot(SnapshotMetadata metadata)
+    {
+        if (metadata.Index <= SnapshotMetadata.Index) return;
+        Enqueue(new PendingWrite { Snapshot = new Snapshot(metadata, ReadOnlyMemory<byte>.Empty), ReplacesLog = false })
+            .GetAwaiter().GetResult();
     }
 
     private void WriteSnapshot(Snapshot snapshot, bool replacesLog)
     {
-        if (_failure is { } failed) throw failed;
-        try { _snapshots.Save(snapshot); }
-        catch (Exception e) when (e is not WalFailedException)
-        {
-            _failure ??= new WalFailedException($"wal {_options.WalDirectory} failed writing snapshot {snapshot.Metadata.Index}: {e.Message}", e);
-            throw _failure;
-        }
-        Enqueue(new PendingWrite { Snapshot = snapshot, ReplacesLog = replacesLog }).GetAwaiter().GetResult();
+        WriteSnapshotFile(snapshot.Metadata, snapshot.Data.Length, stream => stream.Write(snapshot.Data.Span));
+        Enqueue(new PendingWrite { Snapshot = snapshot, DataHeld = true, ReplacesLog = replacesLog }).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs on the writer after a marker is durable: keeps the newest RetainSnapshots snapshot files

@@ -162,7 +162,7 @@ public sealed partial class WriteAheadLog
                 {
                     if (write.ReplacesLog) _state.ReplaceWithSnapshot(snapshot.Metadata);
                     else _state.Compact(snapshot.Metadata);
-                    _loadedSnapshot.SetTarget(snapshot);
+                    if (write.DataHeld) _loadedSnapshot.SetTarget(snapshot);
                 }
             }
         }

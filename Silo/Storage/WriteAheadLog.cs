@@ -52,6 +52,7 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
         fs.CreateDirectory(options.WalDirectory);
         fs.CreateDirectory(options.SnapshotDirectory);
         var snapshots = new SnapshotStore(fs, options.SnapshotDirectory, options.Log);
+        snapshots.DeleteLeftovers();
         var recovered = new WalRecovery(options, snapshots).Recover();
         var pipeline = new SegmentPipeline(fs, options.WalDirectory,
             options.PreallocateSegments ? options.SegmentSizeBytes : 0, options.PrepareSegmentsInBackground);
