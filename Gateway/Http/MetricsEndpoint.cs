@@ -28,6 +28,13 @@ public sealed class MetricsEndpoint(ICoordinatorNode node, LeaderChangeCounter l
                 new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
             Gauge(text, "process_open_fds", "Number of open file descriptors.", "gauge", process.HandleCount);
         }
+        // .NET's own view of memory, to tell live data from collectable garbage and fragmentation in the RSS.
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(text, "dotnet_gc_heap_size_bytes", "GC heap size after the last collection, in bytes.", "gauge", gc.HeapSizeBytes);
+        Gauge(text, "dotnet_gc_fragmented_bytes", "Free space inside the GC heap after the last collection, in bytes.", "gauge", gc.FragmentedBytes);
+        Gauge(text, "dotnet_gc_committed_bytes", "Memory committed by the GC, in bytes.", "gauge", gc.TotalCommittedBytes);
+        Gauge(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the GC heap since the process started.", "counter", GC.GetTotalAllocatedBytes());
+        Gauge(text, "dotnet_gc_gen2_collections_total", "Garbage collections of generation 2 since the process started.", "counter", GC.CollectionCount(2));
         var status = node.Status();
         Gauge(text, "etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.", "gauge",
             node.LeaderId != 0 ? 1 : 0);
