@@ -34,6 +34,8 @@ public sealed class MetricsEndpoint(ICoordinatorNode node, LeaderChangeCounter l
         Gauge(text, "dotnet_gc_fragmented_bytes", "Free space inside the GC heap after the last collection, in bytes.", "gauge", gc.FragmentedBytes);
         Gauge(text, "dotnet_gc_committed_bytes", "Memory committed by the GC, in bytes.", "gauge", gc.TotalCommittedBytes);
         Gauge(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the GC heap since the process started.", "counter", GC.GetTotalAllocatedBytes());
+        Gauge(text, "dotnet_gc_pause_seconds_total", "Time the runtime was paused for garbage collection.", "counter", GC.GetTotalPauseDuration().TotalSeconds);
+        Gauge(text, "dotnet_gc_gen0_collections_total", "Garbage collections of generation 0 since the process started.", "counter", GC.CollectionCount(0));
         Gauge(text, "dotnet_gc_gen2_collections_total", "Garbage collections of generation 2 since the process started.", "counter", GC.CollectionCount(2));
         var status = node.Status();
         Gauge(text, "etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.", "gauge",
