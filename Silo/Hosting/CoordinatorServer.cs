@@ -60,6 +60,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
                 "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information,
             })
             .AddFilter("Microsoft", LogLevel.Warning)
+            // Off entirely: while enabled at any level, ASP.NET Core starts an Activity (and ids) per request.
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
         var logger = loggerFactory.CreateLogger("coordinator");
         Directory.CreateDirectory(config.DataDir);

@@ -45,9 +45,13 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
         _transport.Start(host.ReportUnreachable, host.ReportSnapshot);
         _pump = Task.Run(async () =>
         {
-            await foreach (var message in _transport.Inbound.ReadAllAsync())
+            // Everything already received goes to the loop as one inbox item.
+            var inbound = _transport.Inbound;
+            while (await inbound.WaitToReadAsync())
             {
-                try { host.Deliver(message); }
+                var batch = new List<Message>();
+                while (batch.Count < 4096 && inbound.TryRead(out var message)) batch.Add(message);
+                try { host.Deliver(batch); }
                 catch (Gateway.NodeException) { return; } // host stopped
             }
         });

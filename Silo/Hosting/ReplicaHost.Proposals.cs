@@ -23,7 +23,7 @@ public sealed partial class ReplicaHost
         Post(() =>
         {
             _waiters[request.Id] = tcs;
-            SubmitProposal(request, data);
+            QueueProposal(request, data);
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
@@ -43,19 +43,38 @@ public sealed partial class ReplicaHost
         }
     }
 
-    /// <summary>Loop: hands a proposal to the replica; without a leader it waits (bounded) for one.</summary>
-    private void SubmitProposal(RaftRequest request, byte[] data)
+    /// <summary>Proposals queued by the current inbox drain, proposed together by <see cref="FlushProposals"/>:
+    /// one append (and one message per follower) for many client requests. Loop.</summary>
+    private readonly List<(RaftRequest Request, byte[] Data)> _proposalBatch = new();
+    private long _proposalBatchBytes; // loop
+    private const long ProposalBatchBytes = 1 << 20;
+
+    /// <summary>Loop: queues a proposal for this drain's batch (flushed at once when the batch is large).</summary>
+    private void QueueProposal(RaftRequest request, byte[] data)
     {
-        var result = _replica.Propose(data);
+        _proposalBatch.Add((request, data));
+        _proposalBatchBytes += data.Length;
+        if (_proposalBatchBytes >= ProposalBatchBytes) FlushProposals();
+    }
+
+    /// <summary>Loop: hands the queued proposals to the replica as one batch; without a leader they wait
+    /// (bounded) for one.</summary>
+    private void FlushProposals()
+    {
+        if (_proposalBatch.Count == 0) return;
+        var batch = _proposalBatch.ToArray();
+        _proposalBatch.Clear();
+        _proposalBatchBytes = 0;
+        var result = _replica.Propose(batch.Select(p => (ReadOnlyMemory<byte>)p.Data).ToArray());
         switch (result.Outcome)
         {
             case ProposeOutcome.Appended or ProposeOutcome.Forwarded:
                 return;
             case ProposeOutcome.DroppedNoLeader or ProposeOutcome.DroppedLeaderTransfer:
-                _awaitingLeader.Add((request, data, Now));
+                foreach (var (request, data) in batch) _awaitingLeader.Add((request, data, Now));
                 return;
             default:
-                Fail(request.Id, new NodeException(14, "etcdserver: " + result.Reason));
+                foreach (var (request, _) in batch) Fail(request.Id, new NodeException(14, "etcdserver: " + result.Reason));
                 return;
         }
     }
@@ -67,7 +86,8 @@ public sealed partial class ReplicaHost
         var pending = _awaitingLeader.ToList();
         _awaitingLeader.Clear();
         foreach (var (request, data, _) in pending)
-            if (_waiters.ContainsKey(request.Id)) SubmitProposal(request, data);
+            if (_waiters.ContainsKey(request.Id)) QueueProposal(request, data);
+        FlushProposals();
     }
 
     /// <summary>Loop: requests that waited longer than LeaderWait for a leader fail with "no leader".</summary>

@@ -77,6 +77,12 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     /// <summary>Hands a message from a peer to the replica.</summary>
     public void Deliver(Message message) => Post(() => _replica.Step(message));
 
+    /// <summary>Hands a batch of received messages to the loop in one inbox item.</summary>
+    public void Deliver(IReadOnlyList<Message> messages) => Post(() =>
+    {
+        foreach (var message in messages) _replica.Step(message);
+    });
+
     // Transport callbacks: after shutdown there is nobody to tell, and they must never throw into the transport.
     public void ReportUnreachable(ulong peer) => _inbox.Writer.TryWrite(() => _replica.ReportUnreachable(peer));
 
@@ -125,6 +131,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             while (await reader.WaitToReadAsync(_stopping.Token))
             {
                 while (reader.TryRead(out var action)) action();
+                FlushProposals();
                 IssueReadIndex();
                 await ProcessReadyAsync();
             }
