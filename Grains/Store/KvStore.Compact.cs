@@ -18,8 +18,18 @@ public sealed partial class KvStore
         var emptied = new List<byte[]>();
         foreach (var history in _index.All())
         {
+            var before = history.Count;
+            var dropped = 0L;
+            foreach (ref readonly var record in history.Records) dropped += RecordSize(record);
             history.Compact(revision);
-            if (history.IsEmpty) emptied.Add(history.Key);
+            if (history.Count == before) continue;
+            foreach (ref readonly var record in history.Records) dropped -= RecordSize(record);
+            _sizeBytes -= dropped;
+            if (history.IsEmpty)
+            {
+                emptied.Add(history.Key);
+                _sizeBytes -= KeySize(history.Key);
+            }
         }
         foreach (var key in emptied) _index.Remove(key);
         if (_index.IsSparse) _index.Rebuild();

@@ -7,25 +7,44 @@ public sealed partial class KvStore
     private const long RecordOverheadBytes = 48;
     private const long KeyOverheadBytes = 64;
 
+    private long _sizeBytes; // guarded by _lock: what MeasureBytes() computes, kept up to date by every write and compaction
+
     /// <summary>
     /// An estimate of the store's size in bytes: every retained revision of every key (keys, values and a
     /// fixed overhead each). This is what --quota-backend-bytes is compared against; it shrinks after a
-    /// compaction, as etcd's in-use size does after compaction and defragmentation. Walks the whole index.
+    /// compaction, as etcd's in-use size does after compaction and defragmentation. Kept up to date by every
+    /// write (O(1) to read), so it can be polled without walking the store.
     /// </summary>
+    public long SizeBytes
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _sizeBytes; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>The same estimate as <see cref="SizeBytes"/>, computed by walking the whole index.</summary>
     public long MeasureBytes()
     {
         _lock.EnterReadLock();
-        try
-        {
-            long total = 0;
-            foreach (var history in _index.All())
-            {
-                total += KeyOverheadBytes + history.Key.Length;
-                foreach (ref readonly var record in history.Records)
-                    total += RecordOverheadBytes + (record.Value?.Length ?? 0);
-            }
-            return total;
-        }
+        try { return WalkSize(); }
         finally { _lock.ExitReadLock(); }
     }
+
+    private long WalkSize()
+    {
+        long total = 0;
+        foreach (var history in _index.All())
+        {
+            total += KeySize(history.Key);
+            foreach (ref readonly var record in history.Records) total += RecordSize(record);
+        }
+        return total;
+    }
+
+    private static long KeySize(byte[] key) => KeyOverheadBytes + key.Length;
+
+    private static long RecordSize(in KeyRecord record) => RecordOverheadBytes + (record.Value?.Length ?? 0);
 }

@@ -27,6 +27,7 @@ public sealed partial class KvStore
         try
         {
             _index = contents.Index;
+            _sizeBytes = WalkSize();
             _leases = contents.Leases;
             _currentRevision = contents.CurrentRevision;
             _compactRevision = contents.CompactRevision;

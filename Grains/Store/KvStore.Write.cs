@@ -34,7 +34,12 @@ public sealed partial class KvStore
     /// <summary>Writes one put into <paramref name="batch"/>; all checks have passed.</summary>
     private PutResponse Put(PutRequest request, WriteBatch batch)
     {
-        var history = _index.GetOrAdd(request.Key.ToByteArray());
+        var history = _index.Find(request.Key.Span);
+        if (history is null)
+        {
+            history = _index.GetOrAdd(request.Key.ToByteArray());
+            _sizeBytes += KeySize(history.Key);
+        }
         var live = history.IsLive;
         var previous = live ? history.Latest : default;
 
@@ -51,6 +56,7 @@ public sealed partial class KvStore
             Value = value is { Length: 0 } ? [] : value,
         };
         history.Append(record);
+        _sizeBytes += RecordSize(record);
 
         if (live && previous.Lease != 0) _leases.Detach(previous.Lease, history.Key);
         if (lease != 0) _leases.Attach(lease, history.Key);
@@ -79,7 +85,9 @@ public sealed partial class KvStore
         foreach (var history in victims)
         {
             var previous = history.Latest;
-            history.Append(KeyRecord.Tombstone(batch.NextRevision()));
+            var tombstone = KeyRecord.Tombstone(batch.NextRevision());
+            history.Append(tombstone);
+            _sizeBytes += RecordSize(tombstone);
             if (previous.Lease != 0) _leases.Detach(previous.Lease, history.Key);
             var prevKv = ToKeyValue(history.Key, previous);
             if (request.PrevKv) response.PrevKvs.Add(prevKv);

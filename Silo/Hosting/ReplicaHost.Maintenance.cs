@@ -15,9 +15,6 @@ public sealed partial class ReplicaHost
     /// <summary>Active alarms as (member, type); replaced, never mutated, so readers need no lock.</summary>
     private volatile IReadOnlySet<(ulong Member, AlarmType Type)> _alarms = new HashSet<(ulong, AlarmType)>();
     private readonly CancellationTokenSource _removed = new();
-    private long _lastMeasuredRevision = -1; // loop
-    private long _lastMeasureAt;             // loop
-    private long _lastMeasureCost;           // loop: ms the last walk took
     private long _measuredBytes;             // published
 
     /// <summary>Cancelled once this member's removal from the cluster has been applied: the process stops.</summary>
@@ -74,21 +71,17 @@ public sealed partial class ReplicaHost
         txn.Success.Concat(txn.Failure).Any(op => op.RequestCase == RequestOp.RequestOneofCase.RequestPut ||
                                                   (op.RequestCase == RequestOp.RequestOneofCase.RequestTxn && TxnWrites(op.RequestTxn)));
 
-    /// <summary>Loop: measures the store when it changed, at most once a second and never more than 1% of the
-    /// time (the walk holds the store's read lock and the loop: ~50 ms at 1M keys means every 5 s); the leader
-    /// raises NOSPACE when it outgrows the quota.</summary>
+    /// <summary>Loop, every tick: publishes the store's size (kept up to date by every write, so reading it
+    /// costs nothing); the leader raises NOSPACE when it outgrows the quota.</summary>
+    private long _noSpaceProposedAt = long.MinValue / 2; // loop: when NOSPACE was last proposed
+
     private void TickQuota()
     {
-        if (Now - _lastMeasureAt < Math.Max(1000, 100 * _lastMeasureCost)) return;
-        var revision = Store.CurrentRevision;
-        if (revision == _lastMeasuredRevision) return;
-        _lastMeasureAt = Now;
-        _lastMeasuredRevision = revision;
-        var bytes = Store.MeasureBytes();
-        _lastMeasureCost = Now - _lastMeasureAt;
+        var bytes = Store.SizeBytes;
         Interlocked.Exchange(ref _measuredBytes, bytes);
-        if (_isLeader && bytes > _options.QuotaBackendBytes && !NoSpace)
+        if (_isLeader && bytes > _options.QuotaBackendBytes && !NoSpace && Now - _noSpaceProposedAt >= 1000)
         {
+            _noSpaceProposedAt = Now;
             _logger.LogWarning("the store ({Bytes} bytes) exceeds --quota-backend-bytes ({Quota}); raising NOSPACE", bytes, _options.QuotaBackendBytes);
             ProposeInternal(new RaftRequest { Alarm = new AlarmChange { Action = AlarmRequest.Types.AlarmAction.Activate, MemberId = MemberId, Alarm = AlarmType.Nospace } });
         }

@@ -63,6 +63,7 @@ public class ModelPropertyTests
             var result = store.Apply(request, index++);
             Assert.Equal(expectedError, result.Error?.Message);
             Assert.Equal(model.Revision, store.CurrentRevision);
+            Assert.Equal(store.MeasureBytes(), store.SizeBytes); // kept up to date by writes and compactions
             for (var r = model.CompactRevision - 1; r <= model.Revision + 1; r++) AssertSameRead(store, model, r);
         }
 
@@ -72,6 +73,7 @@ public class ModelPropertyTests
         snapshot.Position = 0;
         var restored = KvStore.FromSnapshot(snapshot);
         Assert.Equal(store.Hash(), restored.Hash());
+        Assert.Equal(store.SizeBytes, restored.SizeBytes);
         for (var r = model.CompactRevision; r <= model.Revision; r++) AssertSameRead(restored, model, r);
         return true;
     }
