@@ -56,6 +56,11 @@ public sealed class HttpEndpointTests : IAsyncLifetime
                      "etcd_server_leader_changes_seen_total",
                  })
             Assert.Contains(name, metrics.Body);
+        // The runtime's memory gauges: numbers, and a running server has allocated something.
+        var allocated = metrics.Body.Split('\n').Single(l => l.StartsWith("dotnet_gc_allocated_bytes_total ", StringComparison.Ordinal));
+        Assert.True(double.Parse(allocated.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        foreach (var name in new[] { "dotnet_gc_heap_size_bytes", "dotnet_gc_committed_bytes", "dotnet_gc_pause_seconds_total" })
+            Assert.Contains("\n" + name + " ", metrics.Body);
 
         using var grpc = _host.CreateClient();
         var put = await grpc.UnaryAsync("/etcdserverpb.KV/Put",
