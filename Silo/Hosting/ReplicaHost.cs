@@ -70,6 +70,13 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
 
     public void Start()
     {
+        // The only voter has nobody to wait for or to disrupt: it campaigns at once rather than after an election
+        // timeout (etcd advances its election ticks for the same reason), so a one-member cluster serves sooner.
+        Post(() =>
+        {
+            var membership = _replica.Membership;
+            if (membership.Voters.Count == 1 && membership.IsVoter(MemberId)) _replica.Campaign();
+        });
         _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
         _ticker = Task.Run(TickAsync);
     }
