@@ -89,7 +89,6 @@ public sealed class CoordinatorServer : IAsyncDisposable
             ClientUrls = config.AdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToList(),
             HeartbeatMs = config.HeartbeatMs,
             ElectionTicks = config.ElectionTicks,
-            SnapshotCount = config.SnapshotCount,
             QuotaBackendBytes = config.QuotaBackendBytes,
             StrictReconfigCheck = config.StrictReconfigCheck,
             LeaderWait = TimeSpan.FromMilliseconds(3 * config.ElectionMs),

@@ -9,7 +9,6 @@ public sealed record ReplicaHostOptions
     public required IReadOnlyList<string> ClientUrls { get; init; }
     public int HeartbeatMs { get; init; } = 100;
     public int ElectionTicks { get; init; } = 10;
-    public ulong SnapshotCount { get; init; } = 100_000;
     /// <summary>--quota-backend-bytes: above this store size the leader raises NOSPACE.</summary>
     public long QuotaBackendBytes { get; init; } = 2L << 30;
     /// <summary>--strict-reconfig-check: refuse membership changes after which the quorum could not be reached.</summary>

@@ -30,7 +30,6 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     private ulong _leaderId;     // published by the loop
     private ulong _term;         // published by the loop
     private ulong _appliedIndex; // published by the loop
-    private ulong _lastSnapshotIndex; // loop
     private Task<long>? _snapshotWrite; // loop: the snapshot file being written in the background, if any
 
     public ReplicaHost(ReplicaHostOptions options, WriteAheadLog wal, KvStore store, MemberTable members,
@@ -42,8 +41,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         MemberTable = members;
         _network = network;
         _logger = logger;
-        _lastSnapshotIndex = wal.SnapshotMetadata.Index;
-        _appliedIndex = _lastSnapshotIndex;
+        _appliedIndex = wal.SnapshotMetadata.Index;
         _replica = new Replica(new ReplicaOptions
         {
             Id = options.MemberId,
@@ -53,7 +51,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             RandomSeed = (int)(options.MemberId ^ (ulong)Environment.TickCount64),
             PreVote = true,
             CheckQuorum = true,
-            Applied = _lastSnapshotIndex,
+            Applied = _appliedIndex,
         }, wal);
         _term = _replica.Term;
         _requestIds = new RequestIdGenerator(options.MemberId);
@@ -82,8 +80,6 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     }
 
     /// <summary>Hands a message from a peer to the replica.</summary>
-    public void Deliver(Message message) => Post(() => _replica.Step(message));
-
     /// <summary>Hands a batch of received messages to the loop in one inbox item.</summary>
     public void Deliver(IReadOnlyList<Message> messages) => Post(() =>
     {
@@ -164,7 +160,6 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             {
                 _wal.ApplySnapshot(snapshot);
                 RestoreStateMachine(snapshot);
-                _lastSnapshotIndex = Math.Max(_lastSnapshotIndex, snapshot.Metadata.Index);
             }
             // A leader ships entries to followers while its own fsync runs (see Ready.MessagesMayPrecedePersist).
             var sentEarly = rd.MessagesMayPrecedePersist && rd.Messages.Count > 0;
@@ -211,8 +206,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     {
         if (_snapshotWrite is not null) return;
         var applied = AppliedIndex;
-        if (applied < _lastSnapshotIndex + _options.SnapshotCount) return;
-        _lastSnapshotIndex = applied;
+        if (!_wal.ShouldSnapshot(applied)) return;
         if (_wal.PrepareSnapshot(applied, _replica.AppliedMembership) is not { } metadata) return;
         var image = CaptureStateMachine();
         var write = Task.Run(() =>

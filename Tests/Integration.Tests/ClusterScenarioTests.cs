@@ -48,6 +48,10 @@ public sealed class ClusterScenarioTests : IAsyncLifetime
 
         // The old leader comes back and catches up (by snapshot: far more than --snapshot-count entries passed).
         for (var i = 0; i < 120; i++) await Ok(_cluster.Endpoints, "put", $"b{i:D3}", "x");
+        // The running members took snapshots (written off their loops) every --snapshot-count entries.
+        var snapshotsDeadline = DateTime.UtcNow.AddSeconds(10);
+        while (!SnapshotFiles(next).Any() && DateTime.UtcNow < snapshotsDeadline) await Task.Delay(100);
+        Assert.NotEmpty(SnapshotFiles(next));
         leader.Start();
         await _cluster.WaitForLeaderAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -59,6 +63,12 @@ public sealed class ClusterScenarioTests : IAsyncLifetime
             await Task.Delay(200);
         }
         Assert.Equal("b119\nx", got);
+    }
+
+    private static IEnumerable<string> SnapshotFiles(CoordinatorProcess member)
+    {
+        var snap = Path.Combine(member.DataDir, "member", "snap");
+        return Directory.Exists(snap) ? Directory.EnumerateFiles(snap, "*.snap", SearchOption.AllDirectories) : [];
     }
 
     [Fact]
