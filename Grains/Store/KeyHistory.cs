@@ -79,15 +79,23 @@ internal sealed class KeyHistory
     }
 
     /// <summary>
-    /// Drops history that no read at or after <paramref name="atRev"/> can observe; trims storage.
+    /// Drops history that no read at or after <paramref name="atRev"/> can observe, releasing the dropped
+    /// records' values into <paramref name="values"/>; trims storage.
     /// </summary>
-    public void Compact(long atRev)
+    public void Compact(long atRev, ValueArena values)
     {
         var keepFrom = IndexAt(atRev);
         if (keepFrom < 0) return;
         if (Records[keepFrom].IsTombstone) keepFrom++;
         if (keepFrom == 0 && (_many is null || _many.Length == Count)) return;
+        foreach (ref readonly var dropped in Records[..keepFrom]) values.Release(dropped.Value);
         Load(Records[keepFrom..].ToArray());
+    }
+
+    /// <summary>Moves this key's values out of sparse arena chunks (see <see cref="ValueArena.Relocate"/>).</summary>
+    public void RelocateValues(ValueArena values)
+    {
+        foreach (ref var record in Storage) values.Relocate(ref record.Value);
     }
 
     /// <summary>Replaces the history with <paramref name="records"/> (already ordered); takes ownership.</summary>

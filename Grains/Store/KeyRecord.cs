@@ -2,7 +2,8 @@ namespace Coordinator.Grains.Store;
 
 /// <summary>
 /// One change of one key. A tombstone (delete) has <see cref="Version"/> 0 and no value.
-/// Value arrays are owned by the store and never mutated after being stored.
+/// The value's bytes live in the store's <see cref="ValueArena"/>; the record owns its <see cref="ValueRef"/>.
+/// Holds no object reference (see <see cref="ValueArena"/> for why).
 /// </summary>
 internal struct KeyRecord
 {
@@ -10,7 +11,7 @@ internal struct KeyRecord
     public long CreateRevision;
     public long Version;
     public long Lease;
-    public byte[]? Value;
+    public ValueRef Value;
     public int Sub;
 
     public readonly bool IsTombstone => Version == 0;

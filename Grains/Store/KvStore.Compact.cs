@@ -21,7 +21,7 @@ public sealed partial class KvStore
             var before = history.Count;
             var dropped = 0L;
             foreach (ref readonly var record in history.Records) dropped += RecordSize(record);
-            history.Compact(revision);
+            history.Compact(revision, _values);
             if (history.Count == before) continue;
             foreach (ref readonly var record in history.Records) dropped -= RecordSize(record);
             _sizeBytes -= dropped;
@@ -33,6 +33,10 @@ public sealed partial class KvStore
         }
         foreach (var key in emptied) _index.Remove(key);
         if (_index.IsSparse) _index.Rebuild();
+        if (_values.HasSparseChunks)
+        {
+            foreach (var history in _index.All()) history.RelocateValues(_values);
+        }
 
         return new CompactionResponse { Header = Header() };
     }

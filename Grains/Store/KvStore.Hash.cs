@@ -34,8 +34,8 @@ public sealed partial class KvStore
                     crc.Append(record.CreateRevision);
                     crc.Append(record.Version);
                     crc.Append(record.Lease);
-                    crc.Append(record.Value?.Length ?? -1);
-                    if (record.Value is not null) crc.Append(record.Value);
+                    crc.Append(record.IsTombstone ? -1 : record.Value.Length);
+                    crc.Append(_values.Span(record.Value));
                 }
             }
             return new HashKvResult(crc.Value, _compactRevision, _currentRevision);

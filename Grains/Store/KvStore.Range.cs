@@ -65,7 +65,10 @@ public sealed partial class KvStore
     }
 
     // Stable sorts: ties keep ascending key order (etcd's unstable sort leaves them unspecified).
-    private static IEnumerable<(byte[] Key, KeyRecord Record)> Sort(
+    private static readonly Comparer<ReadOnlyMemory<byte>> ValueOrder =
+        Comparer<ReadOnlyMemory<byte>>.Create((a, b) => ByteKeyComparer.CompareKeys(a.Span, b.Span));
+
+    private IEnumerable<(byte[] Key, KeyRecord Record)> Sort(
         IEnumerable<(byte[] Key, KeyRecord Record)> kvs, RangeRequest.Types.SortOrder order, RangeRequest.Types.SortTarget target)
     {
         // Results come in key order; a non-key target without an order means ascending (etcd's rule).
@@ -79,8 +82,8 @@ public sealed partial class KvStore
             RangeRequest.Types.SortTarget.Create => By(kvs, kv => kv.Record.CreateRevision, descending),
             RangeRequest.Types.SortTarget.Mod => By(kvs, kv => kv.Record.Main, descending),
             RangeRequest.Types.SortTarget.Value => descending
-                ? kvs.OrderByDescending(kv => kv.Record.Value, ByteKeyComparer.Instance)
-                : kvs.OrderBy(kv => kv.Record.Value, ByteKeyComparer.Instance),
+                ? kvs.OrderByDescending(kv => _values.Memory(kv.Record.Value), ValueOrder)
+                : kvs.OrderBy(kv => _values.Memory(kv.Record.Value), ValueOrder),
             _ => descending
                 ? kvs.OrderByDescending(kv => kv.Key, ByteKeyComparer.Instance)
                 : kvs.OrderBy(kv => kv.Key, ByteKeyComparer.Instance),
@@ -91,14 +94,14 @@ public sealed partial class KvStore
             descending ? kvs.OrderByDescending(field) : kvs.OrderBy(field);
     }
 
-    /// <summary>Wraps stored arrays without copying; they are immutable once stored.</summary>
-    internal static KeyValue ToKeyValue(byte[] key, in KeyRecord record, bool keysOnly = false) => new()
+    /// <summary>Wraps the stored key and value bytes without copying; both are immutable once stored.</summary>
+    internal KeyValue ToKeyValue(byte[] key, in KeyRecord record, bool keysOnly = false) => new()
     {
         Key = UnsafeByteOperations.UnsafeWrap(key),
         CreateRevision = record.CreateRevision,
         ModRevision = record.Main,
         Version = record.Version,
         Lease = record.Lease,
-        Value = keysOnly || record.Value is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(record.Value),
+        Value = keysOnly || record.Value.IsEmpty ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(_values.Memory(record.Value)),
     };
 }

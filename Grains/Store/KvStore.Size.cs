@@ -44,7 +44,24 @@ public sealed partial class KvStore
         return total;
     }
 
+    /// <summary>For tests: the arena's live bytes and the value bytes the retained records hold (always equal),
+    /// and the bytes of value chunks held.</summary>
+    internal (long ArenaLive, long Retained, long ChunkBytes) MeasureValueBytes()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            long retained = 0;
+            foreach (var history in _index.All())
+            {
+                foreach (ref readonly var record in history.Records) retained += record.Value.Length;
+            }
+            return (_values.LiveBytes, retained, _values.ChunkBytes);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     private static long KeySize(byte[] key) => KeyOverheadBytes + key.Length;
 
-    private static long RecordSize(in KeyRecord record) => RecordOverheadBytes + (record.Value?.Length ?? 0);
+    private static long RecordSize(in KeyRecord record) => RecordOverheadBytes + record.Value.Length;
 }

@@ -11,7 +11,7 @@ public sealed partial class KvStore
         _lock.EnterReadLock();
         try
         {
-            return new StoreSnapshotImage(_currentRevision, _compactRevision, _appliedIndex, _leases.Ordered(), _index);
+            return new StoreSnapshotImage(_currentRevision, _compactRevision, _appliedIndex, _leases.Ordered(), _index, _values.Freeze());
         }
         finally
         {
@@ -27,6 +27,7 @@ public sealed partial class KvStore
         try
         {
             _index = contents.Index;
+            _values = contents.Values;
             _sizeBytes = WalkSize();
             _leases = contents.Leases;
             _currentRevision = contents.CurrentRevision;
@@ -39,7 +40,6 @@ public sealed partial class KvStore
         }
     }
 
-    /// <summary>A new store holding a snapshot's state.</summary>
     /// <summary>Offline restore into a new cluster: the restored state becomes the state at
     /// <paramref name="raftIndex"/> of the new cluster's log (entries after it apply normally).</summary>
     public void RebaseAppliedIndex(ulong raftIndex)
@@ -49,6 +49,7 @@ public sealed partial class KvStore
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>A new store holding a snapshot's state.</summary>
     public static KvStore FromSnapshot(Stream source, StoreOptions? options = null)
     {
         var store = new KvStore(options);

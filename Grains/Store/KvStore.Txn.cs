@@ -24,7 +24,7 @@ public sealed partial class KvStore
 
     private void ChoosePath(TxnRequest txn, long revision, Dictionary<TxnRequest, bool> path)
     {
-        var succeeded = txn.Compare.All(c => TxnCompare.Holds(_index, c, revision));
+        var succeeded = txn.Compare.All(c => TxnCompare.Holds(_index, _values, c, revision));
         path[txn] = succeeded;
         foreach (var op in succeeded ? txn.Success : txn.Failure)
         {

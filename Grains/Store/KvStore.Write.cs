@@ -43,7 +43,8 @@ public sealed partial class KvStore
         var live = history.IsLive;
         var previous = live ? history.Latest : default;
 
-        var value = request.IgnoreValue ? previous.Value : request.Value.ToByteArray();
+        // ignore_value copies the bytes: every record owns its own ref (released once, at compaction).
+        var value = _values.Append(request.IgnoreValue ? _values.Span(previous.Value) : request.Value.Span);
         var lease = request.IgnoreLease ? previous.Lease : request.Lease;
         var at = batch.NextRevision();
         var record = new KeyRecord
@@ -53,7 +54,7 @@ public sealed partial class KvStore
             CreateRevision = live ? previous.CreateRevision : at.Main,
             Version = live ? previous.Version + 1 : 1,
             Lease = lease,
-            Value = value is { Length: 0 } ? [] : value,
+            Value = value,
         };
         history.Append(record);
         _sizeBytes += RecordSize(record);

@@ -14,6 +14,7 @@ public sealed partial class KvStore
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private KeyIndex _index = new();
     private LeaseTable _leases = new();
+    private ValueArena _values;
 
     // Invariant: _compactRevision <= _currentRevision; -1 means never compacted (as etcd reports it).
     private long _currentRevision = 1;
@@ -23,10 +24,15 @@ public sealed partial class KvStore
     // Events of the batches committed by the Apply call in progress (guarded by the write lock).
     private List<Mvccpb.Event> _committedEvents = [];
 
-    public KvStore(StoreOptions? options = null)
+    public KvStore(StoreOptions? options = null) : this(options, ValueArena.DefaultChunkBytes) { }
+
+    /// <summary>Tests pass tiny value chunks (and no relocation minimum) so that chunk turnover and relocation
+    /// happen in small cases.</summary>
+    internal KvStore(StoreOptions? options, int valueChunkBytes, long? minValueGarbageBytes = null)
     {
         Options = options ?? StoreOptions.Default;
         Validator = new RequestValidator(Options);
+        _values = new ValueArena(valueChunkBytes, minValueGarbageBytes);
     }
 
     public StoreOptions Options { get; }

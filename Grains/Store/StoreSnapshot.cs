@@ -47,8 +47,8 @@ public static class StoreSnapshot
                     writer.Write(record.CreateRevision);
                     writer.Write(record.Version);
                     writer.Write(record.Lease);
-                    writer.Write(record.Value?.Length ?? -1);
-                    if (record.Value is not null) writer.Write(record.Value);
+                    writer.Write(record.IsTombstone ? -1 : record.Value.Length);
+                    writer.Write(image.Values.Span(record.Value));
                 }
             }
         }
@@ -64,11 +64,11 @@ public static class StoreSnapshot
         long length = header + (long)lease * image.Leases.Length + 4 + trailer;
         for (var k = 0; k < image.Keys.Length; k++) length += 4 + image.Keys[k].Length + 4;
         foreach (ref readonly var record in image.Records.AsSpan())
-            length += recordFixed + (record.Value?.Length ?? 0);
+            length += recordFixed + record.Value.Length;
         return length;
     }
 
-    internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases, KeyIndex Index);
+    internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases, KeyIndex Index, ValueArena Values);
 
     /// <summary>Parses and verifies a snapshot; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
     internal static Contents Read(Stream source)
@@ -93,6 +93,7 @@ public static class StoreSnapshot
                 leases.Add(id, ttl).RemainingTtl = reader.ReadInt64();
             }
 
+            var values = new ValueArena();
             var keyCount = ReadCount(reader);
             var histories = new List<KeyHistory>(keyCount);
             for (var i = 0; i < keyCount; i++)
@@ -111,7 +112,11 @@ public static class StoreSnapshot
                     };
                     var length = reader.ReadInt32();
                     if (length < -1) throw new InvalidDataException("bad value length");
-                    records[r].Value = length < 0 ? null : length == 0 ? [] : ReadExactly(reader, length);
+                    if (length > 0)
+                    {
+                        records[r].Value = values.Allocate(length, out var space);
+                        reader.BaseStream.ReadExactly(space); // BinaryReader keeps no read-ahead of its own
+                    }
                 }
                 history.Load(records);
                 if (histories.Count > 0 && ByteKeyComparer.CompareKeys(histories[^1].Key, history.Key) >= 0)
@@ -131,7 +136,7 @@ public static class StoreSnapshot
 
             var index = new KeyIndex();
             index.Load(histories);
-            return new Contents(currentRevision, compactRevision, appliedIndex, leases, index);
+            return new Contents(currentRevision, compactRevision, appliedIndex, leases, index, values);
         }
         catch (EndOfStreamException e)
         {

@@ -2,7 +2,7 @@ namespace Coordinator.Grains.Store;
 
 /// <summary>
 /// A point-in-time copy of a <see cref="KvStore"/>'s state, taken in time proportional to the number of
-/// records (values are shared, never copied: stored value arrays are immutable). Encoding it (<see cref="WriteTo"/>)
+/// records (values are shared, never copied: written arena bytes are immutable). Encoding it (<see cref="WriteTo"/>)
 /// may then run on any thread while the store keeps applying, so a snapshot's serialization and disk writes
 /// need not stall the replica loop. Immutable after capture.
 /// </summary>
@@ -15,10 +15,12 @@ public sealed class StoreSnapshotImage
     internal readonly byte[][] Keys;
     internal readonly int[] RecordStarts;  // records of Keys[i] are Records[RecordStarts[i]..RecordStarts[i + 1]]
     internal readonly KeyRecord[] Records;
+    internal readonly ValueChunks Values;  // resolves Records[i].Value
 
     internal StoreSnapshotImage(long currentRevision, long compactRevision, ulong appliedIndex,
-        IEnumerable<Lease> leases, KeyIndex index)
+        IEnumerable<Lease> leases, KeyIndex index, ValueChunks values)
     {
+        Values = values;
         CurrentRevision = currentRevision;
         CompactRevision = compactRevision;
         AppliedIndex = appliedIndex;

@@ -8,7 +8,7 @@ namespace Coordinator.Grains.Store;
 /// </summary>
 internal static class TxnCompare
 {
-    public static bool Holds(KeyIndex index, Compare compare, long revision)
+    public static bool Holds(KeyIndex index, ValueArena values, Compare compare, long revision)
     {
         var range = KeyRange.From(compare.Key, compare.RangeEnd);
         var any = false;
@@ -18,18 +18,18 @@ internal static class TxnCompare
             if (range.IsPastEnd(history.Key)) break;
             if (!history.TryGetVisible(revision, out var record)) continue;
             any = true;
-            if (!Satisfies(compare, record)) return false;
+            if (!Satisfies(compare, record, values.Span(record.Value))) return false;
         }
         if (any) return true;
-        return compare.Target != Compare.Types.CompareTarget.Value && Satisfies(compare, default);
+        return compare.Target != Compare.Types.CompareTarget.Value && Satisfies(compare, default, []);
     }
 
-    private static bool Satisfies(Compare compare, in KeyRecord record)
+    private static bool Satisfies(Compare compare, in KeyRecord record, ReadOnlySpan<byte> value)
     {
         var order = compare.Target switch
         {
             Compare.Types.CompareTarget.Value => ByteKeyComparer.CompareKeys(
-                record.Value ?? [], compare.TargetUnionCase == Compare.TargetUnionOneofCase.Value ? compare.Value.Span : []),
+                value, compare.TargetUnionCase == Compare.TargetUnionOneofCase.Value ? compare.Value.Span : []),
             Compare.Types.CompareTarget.Create => record.CreateRevision.CompareTo(
                 compare.TargetUnionCase == Compare.TargetUnionOneofCase.CreateRevision ? compare.CreateRevision : 0),
             Compare.Types.CompareTarget.Mod => record.Main.CompareTo(

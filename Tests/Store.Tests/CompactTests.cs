@@ -25,6 +25,36 @@ public class CompactTests
     }
 
     [Fact]
+    public void CompactionGivesValueMemoryBackWithoutChangingAnyValue()
+    {
+        var s = new TestStore(valueChunkBytes: 256);
+        static string V(int key, int round) => $"value of k{key} in round {round}".PadRight(40, '.');
+        for (var round = 0; round < 50; round++)
+        {
+            for (var key = 0; key < 10; key++) s.Put($"k{key}", V(key, round));
+            s.Put($"static{round:D2}", V(-1, round)); // never overwritten: keeps a live value in most chunks
+        }
+        var before = s.Get("k", "l");                       // wraps the stored bytes of the last round
+        var atRound10 = s.Get("k", "l", revision: 1 + 11 * 10 + 10);
+        var chunkBytesBefore = s.Store.MeasureValueBytes().ChunkBytes;
+
+        s.Compact(s.Store.CurrentRevision);
+
+        var (live, retained, chunkBytes) = s.Store.MeasureValueBytes();
+        Assert.Equal(retained, live);
+        Assert.Equal(60 * 40, live);
+        Assert.True(chunkBytes <= 2 * live, $"{chunkBytes} bytes of chunks kept for {live} live (was {chunkBytesBefore})");
+        for (var key = 0; key < 10; key++) Assert.Equal(V(key, 49), s.Value($"k{key}"));
+        for (var round = 0; round < 50; round++) Assert.Equal(V(-1, round), s.Value($"static{round:D2}"));
+        // Responses taken before the compaction still read what they read.
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => V(k, 49)), before.Kvs.Select(kv => kv.Value.ToStringUtf8()));
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => V(k, 10)), atRound10.Kvs.Select(kv => kv.Value.ToStringUtf8()));
+        // And the store keeps working: new values land in fresh space.
+        s.Put("k0", V(0, 50));
+        Assert.Equal(V(0, 50), s.Value("k0"));
+    }
+
+    [Fact]
     public void CompactionKeepsRevisionAndHeader()
     {
         var s = new TestStore();

@@ -7,9 +7,9 @@ using Mvccpb;
 namespace Coordinator.Tests.Store;
 
 /// <summary>Drives a <see cref="KvStore"/> through Apply with increasing raft indexes; refusals throw.</summary>
-internal sealed class TestStore(StoreOptions? options = null)
+internal sealed class TestStore(StoreOptions? options = null, int valueChunkBytes = ValueArena.DefaultChunkBytes)
 {
-    public KvStore Store { get; private set; } = new(options);
+    public KvStore Store { get; private set; } = new(options, valueChunkBytes);
     public ulong NextIndex { get; private set; } = 1;
     public List<Event> Events { get; } = [];
 
