@@ -6,10 +6,17 @@ namespace Coordinator.Silo.Storage;
 /// The payloads of the newest entries: a contiguous suffix of the log, [<see cref="First"/>, log end),
 /// whose total <see cref="Entry.Size"/> stays within a byte budget, except that the newest entry is always
 /// kept. Older entries are read back from the segment files. Not thread-safe (the WAL's state lock guards it).
+/// Payloads are copied into large append-only chunks rather than kept as the written entries' own arrays:
+/// the cache holds a second of entries under load, long enough for per-entry objects to be promoted and
+/// then die in the oldest GC generation. Chunks are never reused, so a returned entry's data stays valid.
 /// </summary>
 internal sealed class EntryCache(long budgetBytes, ulong first)
 {
-    private readonly IndexedRun<Entry> _entries = new(first);
+    private const int ChunkBytes = 1 << 20;
+
+    private readonly IndexedRun<CachedEntry> _entries = new(first);
+    private byte[] _chunk = [];
+    private int _used;
 
     /// <summary>Index of the oldest cached entry; the log's end when nothing is cached.</summary>
     public ulong First => _entries.First;
@@ -19,7 +26,14 @@ internal sealed class EntryCache(long budgetBytes, ulong first)
 
     public int Count => _entries.Count;
 
-    public Entry this[ulong index] => _entries[index];
+    public Entry this[ulong index]
+    {
+        get
+        {
+            var cached = _entries[index];
+            return new Entry(index, cached.Term, cached.Type, cached.Chunk.AsMemory(cached.Offset, cached.Length));
+        }
+    }
 
     /// <summary>Caches entries written at <paramref name="from"/>.. (from &lt;= the log's end), replacing any
     /// cached entry at or above <paramref name="from"/>, then evicts the oldest beyond the budget.</summary>
@@ -29,12 +43,12 @@ internal sealed class EntryCache(long budgetBytes, ulong first)
         if (from <= First) Clear(from);
         else
         {
-            for (var i = from; i < _entries.End; i++) Bytes -= _entries[i].Size;
+            for (var i = from; i < _entries.End; i++) Bytes -= Entry.SizeOf(_entries[i].Length);
             _entries.TruncateFrom(from);
         }
         for (var i = start; i < entries.Count; i++)
         {
-            _entries.Add(entries[i]);
+            _entries.Add(Copy(entries[i]));
             Bytes += entries[i].Size;
         }
         while (Bytes > budgetBytes && _entries.Count > 1) Evict(1);
@@ -56,7 +70,26 @@ internal sealed class EntryCache(long budgetBytes, ulong first)
 
     private void Evict(int count)
     {
-        for (var i = 0; i < count; i++) Bytes -= _entries[First + (ulong)i].Size;
+        for (var i = 0; i < count; i++) Bytes -= Entry.SizeOf(_entries[First + (ulong)i].Length);
         _entries.DropBefore(First + (ulong)count);
     }
+
+    private CachedEntry Copy(Entry entry)
+    {
+        var length = entry.Data.Length;
+        if (ChunkBytesLeft < length)
+        {
+            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkBytes, length));
+            _used = 0;
+        }
+        entry.Data.Span.CopyTo(_chunk.AsSpan(_used));
+        var cached = new CachedEntry(entry.Term, entry.Type, _chunk, _used, length);
+        _used += length;
+        return cached;
+    }
+
+    private int ChunkBytesLeft => _chunk.Length - _used;
+
+    /// <summary>An entry's payload is Chunk[Offset..Offset + Length]; those bytes are never written again.</summary>
+    private readonly record struct CachedEntry(ulong Term, EntryType Type, byte[] Chunk, int Offset, int Length);
 }

@@ -56,6 +56,23 @@ public sealed class EntryReadBackTests : IDisposable
     }
 
     [Fact]
+    public void CachedEntriesKeepTheirBytesAcrossOverwritesAndChunkBoundaries()
+    {
+        using var wal = WriteAheadLog.Open(DiskOptions(cacheBytes: 64L * 1024 * 1024));
+        // 400 KB entries: three of them do not fit in one 1 MiB cache chunk.
+        var first = Enumerable.Range(1, 6).Select(i => Sized((ulong)i, 1, 400_000)).ToArray();
+        wal.Save(new HardState(1, 1, 0), first);
+        var handedOut = wal.Entries(1, 7, long.MaxValue);
+        Assert.Equal(first, handedOut);
+        Assert.Equal(1ul, wal.FirstCachedIndex); // all six are served from memory
+
+        var replacement = Enumerable.Range(4, 3).Select(i => Sized((ulong)i, 2, 400_000 + i)).ToArray();
+        wal.Save(new HardState(2, 2, 0), replacement); // a new leader's entries replace 4..6
+        Assert.Equal([.. first[..3], .. replacement], wal.Entries(1, 7, long.MaxValue));
+        Assert.Equal(first, handedOut); // what was returned before is unchanged
+    }
+
+    [Fact]
     public void AnOverwrittenSuffixIsReadFromTheNewRecord()
     {
         var options = DiskOptions(cacheBytes: 0);
