@@ -33,6 +33,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
     private readonly WebApplication _peerApp;
     private readonly CancellationTokenSource _background = new();
     private readonly Task _autoCompaction;
+    private readonly Task _idleTrim;
 
     private CoordinatorServer(ILoggerFactory loggerFactory, DataDirLock dataLock, WriteAheadLog wal, ReplicaHost host,
         PeerNetwork peers, WebApplication clientApp, WebApplication peerApp, AutoCompactor compactor)
@@ -45,6 +46,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         _clientApp = clientApp;
         _peerApp = peerApp;
         _autoCompaction = compactor.RunAsync(_background.Token);
+        _idleTrim = new IdleMemoryTrimmer(loggerFactory.CreateLogger("memory"), DateTime.UtcNow, GC.GetTotalAllocatedBytes())
+            .RunAsync(_background.Token);
         // A removed member stops itself, a moment later so its last answers still go out (as etcd does).
         host.RemovedToken.Register(() => Task.Delay(1000).ContinueWith(_ => _clientApp.Lifetime.StopApplication()));
     }
@@ -111,9 +114,23 @@ public sealed class CoordinatorServer : IAsyncDisposable
         return new CoordinatorServer(loggerFactory, dataLock, wal, host, peers, clientApp, peerApp, compactor);
     }
 
+    /// <summary>
+    /// A web host with Kestrel and routing only. Not CreateSlimBuilder: that reads appsettings.json and
+    /// environment settings from the working directory and watches that whole directory tree for changes
+    /// (one inotify watch per subdirectory, ~1800 under a source checkout) — none of which a server
+    /// configured by its flags wants.
+    /// </summary>
+    private static WebApplicationBuilder NewAppBuilder()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        return builder;
+    }
+
     private static WebApplication BuildClientApp(CoordinatorConfig config, ReplicaHost host, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = NewAppBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
@@ -132,18 +149,20 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var app = builder.Build();
         app.MapCoordinatorHttp();
         app.MapCoordinatorGrpc();
-        // For tests and operators: the leader's member name ("0" when there is none).
-        app.MapGet("/debug/leader", () =>
+        // For tests and operators: the leader's member name ("0" when there is none). Handlers here are plain
+        // RequestDelegates: a lambda with parameters or a return value would be compiled through expression
+        // trees at startup (System.Linq.Expressions and its JIT'd code stay resident).
+        app.MapGet("/debug/leader", context =>
         {
             var leader = host.LeaderId;
-            return leader == 0 ? "0" : host.MemberTable.Find(leader)?.Name ?? leader.ToString("x");
+            return context.Response.WriteAsync(leader == 0 ? "0" : host.MemberTable.Find(leader)?.Name ?? leader.ToString("x"));
         });
         return app;
     }
 
     private static WebApplication BuildPeerApp(CoordinatorConfig config, PeerNetwork peers, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = NewAppBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
@@ -156,8 +175,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var app = builder.Build();
         peers.MapEndpoints(app);
         // What a member joining with --initial-cluster-state=existing asks first (as etcd's /members).
-        app.MapGet("/members", () => Results.Json(new ClusterInfo(
-            peers.ClusterId, peers.Host?.MemberTable.AllWithPending.ToList() ?? [])));
+        app.MapGet("/members", context => Results.Json(new ClusterInfo(
+            peers.ClusterId, peers.Host?.MemberTable.AllWithPending.ToList() ?? [])).ExecuteAsync(context));
         return app;
     }
 
@@ -180,6 +199,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _peers.DisposeAsync();
         await _peerApp.StopAsync();
         try { await _autoCompaction; } catch { }
+        try { await _idleTrim; } catch { }
         await _clientApp.DisposeAsync();
         await _peerApp.DisposeAsync();
         _wal.Dispose();

@@ -117,7 +117,8 @@ public sealed partial class ReplicaHost
 
     public Task DefragmentAsync(CancellationToken cancellationToken)
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // Compacts every generation (the large-object heap holding the values too) and decommits what is free.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Task.CompletedTask;
     }
 
