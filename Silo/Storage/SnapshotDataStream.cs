@@ -14,9 +14,15 @@ internal sealed class SnapshotDataStream : Stream
     private int _buffered;
     private Crc32C _crc = new();
 
-    public SnapshotDataStream(IWalFile file, ReadOnlySpan<byte> coveredHeader)
+    private readonly SnapshotWritePace _pace;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private long _appended;
+    private long _unsynced;
+
+    public SnapshotDataStream(IWalFile file, ReadOnlySpan<byte> coveredHeader, SnapshotWritePace pace = default)
     {
         _file = file;
+        _pace = pace;
         _crc.Append(coveredHeader);
     }
 
@@ -55,7 +61,21 @@ internal sealed class SnapshotDataStream : Stream
     {
         if (_buffered == 0) return;
         _file.Append(_buffer.AsSpan(0, _buffered));
+        _appended += _buffered;
+        _unsynced += _buffered;
         _buffered = 0;
+        // Flushing as it goes keeps the kernel from holding the whole file dirty until the final fsync, which
+        // would then queue the disk behind it while commits wait; sleeping when ahead of the rate leaves CPU.
+        if (_pace.SyncEveryBytes > 0 && _unsynced >= _pace.SyncEveryBytes)
+        {
+            _file.Flush();
+            _unsynced = 0;
+        }
+        if (_pace.BytesPerSecond > 0)
+        {
+            var ahead = TimeSpan.FromSeconds((double)_appended / _pace.BytesPerSecond) - _clock.Elapsed;
+            if (ahead > TimeSpan.Zero) Thread.Sleep(ahead);
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

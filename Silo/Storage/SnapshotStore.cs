@@ -10,7 +10,7 @@ public readonly record struct SnapshotFile(ulong Index, ulong Term, string Path)
 /// Snapshot files of one group. A file appears under its final name only once its bytes are durable
 /// (temp file, fsync, rename, directory fsync), so a listed file is complete unless the disk damaged it.
 /// </summary>
-public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<string>? log = null)
+public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<string>? log = null, SnapshotWritePace pace = default)
 {
     private const string Suffix = ".snap";
     private const string TempSuffix = ".snap.tmp";
@@ -34,7 +34,7 @@ public sealed class SnapshotStore(IWalFileSystem fs, string directory, Action<st
         {
             if (file.Length != 0) file.Truncate(0);
             file.Append(header);
-            using (var data = new SnapshotDataStream(file, header.AsSpan(4)))
+            using (var data = new SnapshotDataStream(file, header.AsSpan(4), pace))
             {
                 writeData(data);
                 data.Flush();

@@ -28,6 +28,10 @@ public sealed record WalOptions
     /// hundred milliseconds of a follower's lag at full write load.</summary>
     public long EntryCacheBytes { get; init; } = 2L * 1024 * 1024;
 
+    /// <summary>How fast our own snapshots are written (received ones are written as they arrive). The default
+    /// spreads a snapshot's disk writes and CPU so commits keep their latency meanwhile.</summary>
+    public SnapshotWritePace SnapshotWritePace { get; init; } = SnapshotWritePace.Background;
+
     /// <summary>How many snapshot files to keep; WAL segments needed by the oldest kept one stay too.</summary>
     public int RetainSnapshots { get; init; } = 2;
 

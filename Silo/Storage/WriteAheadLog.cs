@@ -51,7 +51,7 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
         var fs = options.FileSystem;
         fs.CreateDirectory(options.WalDirectory);
         fs.CreateDirectory(options.SnapshotDirectory);
-        var snapshots = new SnapshotStore(fs, options.SnapshotDirectory, options.Log);
+        var snapshots = new SnapshotStore(fs, options.SnapshotDirectory, options.Log, options.SnapshotWritePace);
         snapshots.DeleteLeftovers();
         var recovered = new WalRecovery(options, snapshots).Recover();
         var pipeline = new SegmentPipeline(fs, options.WalDirectory,

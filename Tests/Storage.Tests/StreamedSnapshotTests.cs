@@ -40,6 +40,28 @@ public sealed class StreamedSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void A_paced_save_syncs_as_it_goes_keeps_the_rate_and_writes_the_same_file()
+    {
+        var fs = new FaultyFileSystem();
+        var pace = new SnapshotWritePace(BytesPerSecond: 16L << 20, SyncEveryBytes: 2L << 20);
+        var paced = new SnapshotStore(fs, "/paced", pace: pace);
+        var metadata = new SnapshotMetadata(9, 2, Membership.OfVoters(1));
+        var data = Data(5 * 1024 * 1024 + 3, 1); // five 1 MiB buffers and a tail
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var path = paced.Save(metadata, data.Length, stream => stream.Write(data));
+        var elapsed = started.Elapsed;
+
+        // Two more syncs than an unpaced save: after 2 and after 4 MiB of data.
+        var plainFs = new FaultyFileSystem();
+        new SnapshotStore(plainFs, "/plain").Save(metadata, data.Length, stream => stream.Write(data));
+        Assert.Equal(plainFs.Flushes + 2, fs.Flushes);
+        // A lower bound only: the data cannot have gone out faster than the pace (5 MiB at 16 MiB/s).
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(290), $"{elapsed.TotalMilliseconds} ms");
+        var unpaced = new SnapshotStore(DiskFileSystem.Instance, Path.Combine(_dir.Path, "snap"));
+        Assert.Equal(File.ReadAllBytes(unpaced.Save(metadata, data.Length, s => s.Write(data))), fs.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void A_stream_shorter_than_announced_is_refused_and_leaves_no_snapshot()
     {
         var store = new SnapshotStore(DiskFileSystem.Instance, Path.Combine(_dir.Path, "snap"));
