@@ -200,7 +200,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     }
 
     /// <summary>Every --snapshot-count applied entries: captures the state machine on the loop (cheap), streams
-    /// it to a snapshot file on a background thread, then, back on the loop, writes the WAL marker that compacts
+    /// it to a snapshot file on a low-priority thread of its own (it yields the cores to commits), then, back on the loop, writes the WAL marker that compacts
     /// the log. At most one snapshot is in flight; the loop keeps replicating meanwhile.</summary>
     private void MaybeSnapshot()
     {
@@ -209,7 +209,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         if (!_wal.ShouldSnapshot(applied)) return;
         if (_wal.PrepareSnapshot(applied, _replica.AppliedMembership) is not { } metadata) return;
         var image = CaptureStateMachine();
-        var write = Task.Run(() =>
+        var write = LowPriorityThread.Run("snapshot writer", () =>
         {
             var length = image.EncodedLength();
             _wal.WriteSnapshotFile(metadata, length, image.WriteTo);
