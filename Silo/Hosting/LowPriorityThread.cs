@@ -14,20 +14,37 @@ internal static class LowPriorityThread
     /// <summary>Nice 10 weighs ~1/10 of a normal thread: slowed under load, never starved.</summary>
     public const int Nice = 10;
 
+    /// <summary>Runs <paramref name="work"/> on a new low-priority thread; the task completes with its result.
+    /// Threads inherit their creator's nice value, so the low-priority thread never completes the task
+    /// itself (completing it may make the thread pool create a worker on the completing thread): a
+    /// normal-priority parent waits for it and completes the task.</summary>
     public static Task<T> Run<T>(string name, Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        var parent = new Thread(() =>
         {
-            LowerCurrentThreadPriority();
-            try { done.SetResult(work()); }
-            catch (Exception e) { done.SetException(e); }
+            T result = default!;
+            Exception? error = null;
+            var child = new Thread(() =>
+            {
+                LowerCurrentThreadPriority();
+                try { result = work(); }
+                catch (Exception e) { error = e; }
+            })
+            {
+                IsBackground = true,
+                Name = name,
+            };
+            child.Start();
+            child.Join();
+            if (error is null) done.SetResult(result);
+            else done.SetException(error);
         })
         {
             IsBackground = true,
-            Name = name,
+            Name = name + " (waiter)",
         };
-        thread.Start();
+        parent.Start();
         return done.Task;
     }
 

@@ -4,7 +4,8 @@ namespace Coordinator.Silo.Storage;
 
 /// <summary>
 /// One queued write: a Save (HardState and/or entries) or a snapshot marker. Completed by the writer loop
-/// once the fsync covering its records has returned, and only after its effect is visible to reads.
+/// once the fsync covering its records has returned (or, for a batch holding only commit-index HardStates,
+/// once they are written), and only after its effect is visible to reads.
 /// </summary>
 internal sealed class PendingWrite
 {

@@ -13,6 +13,8 @@ public sealed partial class WriteAheadLog
     private readonly SegmentPipeline _pipeline;
     private readonly ArrayBufferWriter<byte> _buffer = new(); // one batch, appended to _current at _batchOffset
     private long _batchOffset;
+    private bool _batchNeedsSync; // set while encoding: the batch holds something that must be durable on return
+    private bool _currentUnsynced; // _current holds records appended since its last fsync
 
     // The log as written to the WAL so far (may be ahead of _state until the fsync returns). Owned by the writer.
     private ulong _writtenSnapshotIndex;
@@ -47,6 +49,7 @@ public sealed partial class WriteAheadLog
         try
         {
             _buffer.ResetWrittenCount();
+            _batchNeedsSync = false;
             if (_current.Length >= _options.SegmentSizeBytes) RollSegment();
             _batchOffset = _current.Length;
             foreach (var write in batch)
@@ -54,7 +57,8 @@ public sealed partial class WriteAheadLog
                 if (Validate(write) is { } invalid) write.Fail(invalid);
                 else { Encode(write); accepted.Add(write); }
             }
-            if (_buffer.WrittenCount > 0) AppendAndSync();
+            if (_buffer.WrittenCount > 0) Append();
+            if (_batchNeedsSync && _currentUnsynced) Sync();
             ApplyToMemory(accepted);
             if (accepted.Any(w => w.Snapshot is not null)) RemoveObsoleteFiles();
         }
@@ -70,10 +74,16 @@ public sealed partial class WriteAheadLog
         accepted.ForEach(w => w.Succeed());
     }
 
-    private void AppendAndSync()
+    private void Append()
     {
         _current.Append(_buffer.WrittenSpan);
+        _currentUnsynced = true;
+    }
+
+    private void Sync()
+    {
         _current.Flush();
+        _currentUnsynced = false;
         Interlocked.Increment(ref _fsyncCount);
     }
 
@@ -83,6 +93,9 @@ public sealed partial class WriteAheadLog
     {
         var next = new WalSegment(_segments[^1].Sequence + 1,
             Path.Combine(_options.WalDirectory, WalSegment.FileName(_segments[^1].Sequence + 1)));
+        // Records left unsynced in the old segment (a commit-only HardState) become durable before the log
+        // moves on: a later fsync of the new segment would not cover them.
+        if (_currentUnsynced) Sync();
         _pipeline.TakeAs(next.Path);
         _fs.FlushDirectory(_options.WalDirectory);
         var file = _fs.OpenAppendAt(next.Path, 0);
@@ -91,6 +104,7 @@ public sealed partial class WriteAheadLog
         _segments.Add(next);
         if (_writtenMarker is { } marker) WalRecordCodec.WriteSnapshotMarker(_buffer, marker with { ReplacesLog = false });
         if (!_writtenHardState.IsEmpty) WalRecordCodec.WriteHardState(_buffer, _writtenHardState);
+        _batchNeedsSync = true; // the new segment's header is durable before anything relies on the segment
     }
 
     /// <summary>Checks a write against the log as written so far; null when it may be written.</summary>
@@ -119,15 +133,28 @@ public sealed partial class WriteAheadLog
             _writtenMarker = marker;
             _writtenSnapshotIndex = marker.Index;
             if (write.ReplacesLog) _writtenLastIndex = marker.Index;
+            _batchNeedsSync = true;
             return;
         }
-        if (write.AcceptedFrom < write.Entries.Count) EncodeEntries(write);
+        if (write.AcceptedFrom < write.Entries.Count)
+        {
+            EncodeEntries(write);
+            _batchNeedsSync = true;
+        }
         if (write.HardState is { } hs)
         {
             WalRecordCodec.WriteHardState(_buffer, hs);
+            if (MustSync(hs, _writtenHardState)) _batchNeedsSync = true;
             _writtenHardState = hs;
         }
     }
+
+    /// <summary>A term or vote must be durable before the replica acts on it (one vote per term); a commit
+    /// index need not: it is relearned from the leader, and recovery starts from the durable one (a snapshot
+    /// is committed by definition). As etcd's raft.MustSync: a HardState that only advances the commit is
+    /// written without an fsync, and becomes durable with the next fsync of the log.</summary>
+    internal static bool MustSync(HardState next, HardState previous) =>
+        next.Term != previous.Term || next.Vote != previous.Vote;
 
     private void EncodeEntries(PendingWrite write)
     {

@@ -10,7 +10,8 @@ namespace Coordinator.Silo.Storage;
 /// newest entries up to <see cref="WalOptions.EntryCacheBytes"/>; older entries are read back from the
 /// segment files, and the snapshot's data from its file (<see cref="Snapshot"/>). All writes go through one
 /// writer loop that batches what is queued into one append and one fsync (group commit); a call returns
-/// once its records are durable and visible to reads. Any write or fsync error fails the WAL for good
+/// once its records are durable and visible to reads, except a HardState that only advances the commit
+/// index, which is written without an fsync and made durable by the next one (see <c>MustSync</c>). Any write or fsync error fails the WAL for good
 /// (<see cref="WalFailedException"/>).
 /// </para>
 /// Concurrency: <see cref="SaveAsync"/> may be called concurrently (queue order is write order); snapshot
@@ -141,6 +142,12 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
         try { _writer.GetAwaiter().GetResult(); }
         finally
         {
+            // A clean close keeps the last commit index too (a crash may lose it: it is relearned).
+            if (_currentUnsynced && _failure is null)
+            {
+                try { Sync(); }
+                catch (IOException) { }
+            }
             _current.Dispose();
             _pipeline.Dispose();
         }

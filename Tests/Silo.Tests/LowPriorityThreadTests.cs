@@ -15,7 +15,8 @@ public class LowPriorityThreadTests
         Assert.NotEqual(caller, thread);
         Assert.Equal("low priority test", name);
         if (OperatingSystem.IsLinux()) Assert.Equal(LowPriorityThread.Nice, nice);
-        // The caller's own priority is untouched (the nice value is per thread).
+        // The continuation's thread is not low priority: threads inherit their creator's nice value, so the
+        // low-priority thread must not be the one that completes the task (the pool may create a worker there).
         if (OperatingSystem.IsLinux()) Assert.NotEqual(LowPriorityThread.Nice, LowPriorityThread.CurrentThreadNice());
     }
 

@@ -11,12 +11,17 @@ namespace Coordinator.Tests.Storage;
 /// </summary>
 public static class CrashWorkload
 {
-    public sealed record Step(string Name, Action<IRaftLogStorage> Run, Action<IRaftLogStorage>? EntriesOnly = null);
+    /// <param name="CommitOnly">A Save whose HardState only advances the commit index: acknowledged without an
+    /// fsync, so a crash before the next fsync may lose it.</param>
+    public sealed record Step(string Name, Action<IRaftLogStorage> Run, Action<IRaftLogStorage>? EntriesOnly = null, bool CommitOnly = false);
 
     private static Step Save(HardState? hs, params Entry[] entries) =>
         new($"save {hs} [{entries.FirstOrDefault()?.Index}..{entries.LastOrDefault()?.Index}]",
             s => s.Save(hs, entries),
             hs is not null && entries.Length > 0 ? s => s.Save(null, entries) : null);
+
+    private static Step SaveCommit(ulong term, ulong vote, ulong commit) =>
+        new($"save commit {commit}", s => s.Save(new HardState(term, vote, commit), []), CommitOnly: true);
 
     private static Step Create(ulong index, string data) =>
         new($"create snapshot {index}", s => s.CreateSnapshot(index, Membership.OfVoters(1, 2, 3), System.Text.Encoding.UTF8.GetBytes(data)));
@@ -28,7 +33,8 @@ public static class CrashWorkload
         Save(new HardState(1, 1, 0), Range(1, 5, 1)),
         Save(null, Range(6, 8, 1)),
         Save(new HardState(2, 2, 3), Range(6, 9, 2)),
-        Save(new HardState(2, 2, 7)),
+        SaveCommit(2, 2, 7),
+        SaveCommit(2, 2, 8),
         Create(5, "snapshot-five"),
         Save(null, Range(10, 14, 2)),
         Save(new HardState(3, 1, 9), Range(12, 13, 3)),
@@ -38,7 +44,10 @@ public static class CrashWorkload
         Save(new HardState(4, 2, 20), Range(21, 23, 4)),
         Create(22, "snapshot-twenty-two"),
         Save(null, Range(24, 26, 4)),
+        SaveCommit(4, 2, 24),
         Save(new HardState(5, 3, 25), Range(26, 27, 5)),
+        SaveCommit(5, 3, 26),
+        Save(null, Range(28, 29, 5)),
     ];
 
     /// <summary>Describe() of the model after the first <paramref name="completed"/> steps, optionally followed
@@ -55,6 +64,8 @@ public static class CrashWorkload
     public static HashSet<string> AllowedAfterCrash(int completed)
     {
         var allowed = new HashSet<string> { ModelState(completed) };
+        // Commit-only saves acknowledged since the last fsync may be lost, newest first.
+        for (var lost = completed; lost > 0 && Steps[lost - 1].CommitOnly; lost--) allowed.Add(ModelState(lost - 1));
         if (completed < Steps.Count)
         {
             allowed.Add(ModelState(completed + 1));
