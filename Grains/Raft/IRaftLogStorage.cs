@@ -7,8 +7,8 @@ namespace Coordinator.Grains.Raft;
 /// the order a Ready demands: <see cref="Save"/> its HardState and Entries (and <see cref="ApplySnapshot"/>
 /// its Snapshot) before sending its Messages. A write is durable when the call returns, with one allowed
 /// exception: a HardState that changes only Commit may become durable later (with the next write that must
-/// be), so after a crash the recovered commit index may lag; term, vote, entries and snapshot never do. Writes are never
-/// concurrent with each other (the host serializes them); reads may happen between writes only.
+/// be), so after a crash the recovered commit index may lag; term, vote, entries and snapshot never do.
+/// Writes are never concurrent with each other (the host serializes them); reads may happen between writes only.
 /// </para>
 /// Invariants: FirstIndex = Snapshot.Index + 1; FirstIndex - 1 &lt;= LastIndex; the term of
 /// FirstIndex - 1 is the snapshot's term. Every implementation passes <c>LogStorageConformance</c>.

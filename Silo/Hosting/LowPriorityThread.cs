@@ -48,8 +48,8 @@ internal static class LowPriorityThread
         return done.Task;
     }
 
-    /// <summary>True when the calling thread's priority was lowered (tests read it back).</summary>
-    public static bool LowerCurrentThreadPriority()
+    /// <summary>True when the calling thread's priority was lowered.</summary>
+    private static bool LowerCurrentThreadPriority()
     {
         if (!OperatingSystem.IsLinux())
         {

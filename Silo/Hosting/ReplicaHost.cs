@@ -200,8 +200,8 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
     }
 
     /// <summary>Every --snapshot-count applied entries: captures the state machine on the loop (cheap), streams
-    /// it to a snapshot file on a low-priority thread of its own (it yields the cores to commits), then, back on the loop, writes the WAL marker that compacts
-    /// the log. At most one snapshot is in flight; the loop keeps replicating meanwhile.</summary>
+    /// it to a snapshot file on a low-priority thread of its own (it yields the cores to commits), then, back on
+    /// the loop, writes the WAL marker that compacts the log. At most one snapshot is in flight; the loop keeps replicating meanwhile.</summary>
     private void MaybeSnapshot()
     {
         if (_snapshotWrite is not null) return;

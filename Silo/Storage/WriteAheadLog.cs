@@ -11,8 +11,8 @@ namespace Coordinator.Silo.Storage;
 /// segment files, and the snapshot's data from its file (<see cref="Snapshot"/>). All writes go through one
 /// writer loop that batches what is queued into one append and one fsync (group commit); a call returns
 /// once its records are durable and visible to reads, except a HardState that only advances the commit
-/// index, which is written without an fsync and made durable by the next one (see <c>MustSync</c>). Any write or fsync error fails the WAL for good
-/// (<see cref="WalFailedException"/>).
+/// index, which is written without an fsync and made durable by the next one (see <c>MustSync</c>). Any
+/// write or fsync error fails the WAL for good (<see cref="WalFailedException"/>).
 /// </para>
 /// Concurrency: <see cref="SaveAsync"/> may be called concurrently (queue order is write order); snapshot
 /// calls must not overlap other writes; reads may run at any time.
@@ -23,7 +23,7 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
     private readonly IWalFileSystem _fs;
     private readonly SnapshotStore _snapshots;
     private readonly Lock _stateLock = new();
-    private readonly WalLogState _state; // guarded by _stateLock; holds only durable writes
+    private readonly WalLogState _state; // guarded by _stateLock; holds only written writes, durable but for a commit-only HardState
     private readonly EntryReader _reader;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;

@@ -21,6 +21,20 @@ public sealed class CommitOnlyHardStateTests
         PrepareSegmentsInBackground = false,
     };
 
+    /// <summary>Runs <paramref name="writes"/>, crashes at the first fault point after them (the closing
+    /// fsync, if any), restarts the machine and reopens the WAL.</summary>
+    private static WriteAheadLog CrashAfter(FaultyFileSystem fs, WalOptions options, Action<WriteAheadLog> writes,
+        Action<FaultyFileSystem>? restart = null)
+    {
+        using (var wal = WriteAheadLog.Open(options))
+        {
+            writes(wal);
+            fs.CrashAt = fs.Points + 1;
+        }
+        (restart ?? (f => f.Restart()))(fs);
+        return WriteAheadLog.Open(options);
+    }
+
     [Theory]
     [InlineData(1ul, 1ul, 5ul, false)] // commit only
     [InlineData(2ul, 1ul, 3ul, true)]  // new term
@@ -33,17 +47,14 @@ public sealed class CommitOnlyHardStateTests
     public void ACommitOnlySaveIsWrittenWithoutAnFsyncAndACrashLosesOnlyTheCommitAdvance()
     {
         var fs = new FaultyFileSystem();
-        using (var wal = WriteAheadLog.Open(Options(fs)))
+        using var recovered = CrashAfter(fs, Options(fs), wal =>
         {
             wal.Save(new HardState(1, 1, 0), Range(1, 5, 1));
             var flushes = fs.Flushes;
             wal.Save(new HardState(1, 1, 4), []);
             Assert.Equal(flushes, fs.Flushes);
             Assert.Equal(new HardState(1, 1, 4), wal.HardState); // visible to reads at once
-            fs.CrashAt = fs.Points + 1; // the next fault point (Dispose's closing fsync) crashes
-        }
-        fs.Restart();
-        using var recovered = WriteAheadLog.Open(Options(fs));
+        });
         Assert.Equal(new HardState(1, 1, 0), recovered.HardState);
         Assert.Equal(Range(1, 5, 1), recovered.Entries(1, 6, long.MaxValue));
     }
@@ -52,17 +63,14 @@ public sealed class CommitOnlyHardStateTests
     public void TheNextSyncedWriteMakesAnEarlierCommitOnlyRecordDurable()
     {
         var fs = new FaultyFileSystem();
-        using (var wal = WriteAheadLog.Open(Options(fs)))
+        using var recovered = CrashAfter(fs, Options(fs), wal =>
         {
             wal.Save(new HardState(1, 1, 0), Range(1, 5, 1));
             wal.Save(new HardState(1, 1, 4), []);
             var flushes = fs.Flushes;
             wal.Save(null, Range(6, 6, 1));
             Assert.Equal(flushes + 1, fs.Flushes);
-            fs.CrashAt = fs.Points + 1;
-        }
-        fs.Restart();
-        using var recovered = WriteAheadLog.Open(Options(fs));
+        });
         Assert.Equal(new HardState(1, 1, 4), recovered.HardState);
         Assert.Equal(6ul, recovered.LastIndex);
     }
@@ -71,17 +79,14 @@ public sealed class CommitOnlyHardStateTests
     public void TermAndVoteChangesAreSynced()
     {
         var fs = new FaultyFileSystem();
-        using (var wal = WriteAheadLog.Open(Options(fs)))
+        using var recovered = CrashAfter(fs, Options(fs), wal =>
         {
             wal.Save(new HardState(1, 1, 0), Range(1, 2, 1));
             var flushes = fs.Flushes;
             wal.Save(new HardState(2, 0, 2), []);
             wal.Save(new HardState(2, 3, 2), []);
             Assert.Equal(flushes + 2, fs.Flushes);
-            fs.CrashAt = fs.Points + 1;
-        }
-        fs.Restart();
-        using var recovered = WriteAheadLog.Open(Options(fs));
+        });
         Assert.Equal(new HardState(2, 3, 2), recovered.HardState);
     }
 
@@ -110,7 +115,7 @@ public sealed class CommitOnlyHardStateTests
     {
         var fs = new FaultyFileSystem();
         var options = Options(fs, segmentSize: 200) with { SectorSize = 16 };
-        using (var wal = WriteAheadLog.Open(options))
+        using var recovered = CrashAfter(fs, options, wal =>
         {
             ulong commit = 0;
             for (ulong i = 1; i <= 40; i++)
@@ -119,10 +124,7 @@ public sealed class CommitOnlyHardStateTests
                 wal.Save(new HardState(1, 1, ++commit), []);
             }
             Assert.True(fs.ListFiles(options.WalDirectory).Count(f => f.EndsWith(".wal")) > 3);
-            fs.CrashAt = fs.Points + 1;
-        }
-        fs.RestartWithSectorsOutOfOrder(new Random(seed), 16);
-        using var recovered = WriteAheadLog.Open(options);
+        }, f => f.RestartWithSectorsOutOfOrder(new Random(seed), 16));
         Assert.Equal(40ul, recovered.LastIndex);
         // Only the last commit advance may be lost; every one before it was synced by the next entry's save.
         Assert.InRange(recovered.HardState.Commit, 39ul, 40ul);
