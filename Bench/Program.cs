@@ -1,10 +1,11 @@
 using Coordinator.Bench;
+using Coordinator.Bench.CheckPerf;
 using Coordinator.Bench.Comparison;
 using Coordinator.Bench.Metrics;
 using Coordinator.Bench.Running;
 using Coordinator.Bench.Workloads;
 
-// coordinator-bench <workload> --endpoints h:p[,h:p...] [options]   |   coordinator-bench compare [options]
+// coordinator-bench <workload> --endpoints h:p[,h:p...] [options]  |  compare [options]  |  check-perf [options]  |  null-server --port P
 var parser = new OptionParser(args);
 if (parser.Positional.Count == 0 || parser.Has("help"))
 {
@@ -27,6 +28,19 @@ try
         var compareOptions = CompareOptionsReader.Read(parser);
         parser.RejectUnknown();
         return await new CompareCommand(compareOptions).RunAsync(cancel.Token);
+    }
+    if (command == "check-perf")
+    {
+        var checkPerfOptions = CheckPerfOptionsReader.Read(parser);
+        parser.RejectUnknown();
+        return await new CheckPerfCommand(checkPerfOptions).RunAsync(cancel.Token);
+    }
+    if (command == "null-server")
+    {
+        var port = parser.Int("port", 2379);
+        parser.RejectUnknown();
+        await NullEtcdServer.RunAsync(port, cancel.Token);
+        return 0;
     }
     if (!WorkloadCatalog.Descriptions.ContainsKey(command))
         throw new ArgumentException($"unknown workload '{command}' (see --help)");

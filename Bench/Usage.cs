@@ -11,6 +11,8 @@ public static class Usage
 
           coordinator-bench <workload> --endpoints h:p[,h:p...] [options]
           coordinator-bench compare [compare options]
+          coordinator-bench check-perf [check-perf options]
+          coordinator-bench null-server --port P
 
         Workloads:
         """ + "\n" + string.Join("\n", WorkloadCatalog.Descriptions.Select(d => $"  {d.Key,-16} {d.Value}")) + "\n" +
@@ -37,5 +39,13 @@ public static class Usage
           --load-keys N      keys of 1 KiB for the RSS measurement (100000)
           --restart-keys N   keys present for the restart measurement (same data as --load-keys by default)
           --json FILE        also write every raw report there
+
+        check-perf (etcdctl check perf against fresh clusters and a null server, with the CPU each used):
+          --load s|m|l|xl (l)  --targets null,coordinator,etcd  --members N (3)  --runs N (1)
+          --burn F[,F...]    extra null-server runs with a thread keeping F of a core busy
+          --etcdctl PATH     (/usr/bin/etcdctl; apt-get install etcd-client when missing)
+          --etcd PATH, --coordinator PATH, --data-root DIR, --json FILE as for compare
+
+        null-server: answers every unary etcd call at once with an empty response; stores nothing.
         """;
 }

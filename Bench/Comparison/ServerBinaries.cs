@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Coordinator.Bench.Comparison;
 
-/// <summary>Finds the two servers' binaries: installs Debian's etcd-server when etcd is missing, builds the Silo when coordinator is.</summary>
+/// <summary>Finds the binaries a comparison runs: installs Debian's etcd-server (etcd-client) when etcd (etcdctl) is missing, builds the Silo when coordinator is.</summary>
 public static class ServerBinaries
 {
     public static async Task<string> EtcdAsync(string? configured, CancellationToken ct)
@@ -13,6 +13,16 @@ public static class ServerBinaries
         Console.Error.WriteLine("etcd not found: apt-get install -y etcd-server");
         await RunAsync("apt-get", ["install", "-y", "etcd-server"], null, ct);
         return File.Exists(path) ? path : throw new FileNotFoundException("etcd still missing after apt-get install", path);
+    }
+
+    public static async Task<string> EtcdctlAsync(string? configured, CancellationToken ct)
+    {
+        var path = configured ?? "/usr/bin/etcdctl";
+        if (File.Exists(path))
+            return path;
+        Console.Error.WriteLine("etcdctl not found: apt-get install -y etcd-client");
+        await RunAsync("apt-get", ["install", "-y", "etcd-client"], null, ct);
+        return File.Exists(path) ? path : throw new FileNotFoundException("etcdctl still missing after apt-get install", path);
     }
 
     public static async Task<string> CoordinatorAsync(string? configured, CancellationToken ct)
