@@ -39,6 +39,7 @@ try
     {
         var port = parser.Int("port", 2379);
         parser.RejectUnknown();
+        if (port is < 1 or > 65535) throw new ArgumentException($"--port must be 1 to 65535 (got {port})");
         await NullEtcdServer.RunAsync(port, cancel.Token);
         return 0;
     }
@@ -50,7 +51,7 @@ try
     ReportPrinter.Print(report, options.Json, Console.Out);
     return report.ErrorCount > 0 && report.Operations == 0 ? 1 : 0;
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;

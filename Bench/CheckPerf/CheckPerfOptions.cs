@@ -31,7 +31,7 @@ public static class CheckPerfOptionsReader
             Targets = p.List("targets", d.Targets),
             Members = p.Int("members", d.Members),
             Runs = p.Int("runs", d.Runs),
-            Burn = p.List("burn", []).Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            Burn = p.List("burn", []).Select(ParseFraction).ToList(),
             DataRoot = p.Text("data-root", d.DataRoot),
             EtcdPath = p.Text("etcd", "") is { Length: > 0 } e ? e : null,
             CoordinatorPath = p.Text("coordinator", "") is { Length: > 0 } c ? c : null,
@@ -47,4 +47,8 @@ public static class CheckPerfOptionsReader
         if (options.Burn.Any(b => b is <= 0 or > 1)) throw new ArgumentException("--burn takes fractions of one core in (0, 1]");
         return options;
     }
+
+    private static double ParseFraction(string s) =>
+        double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v : throw new ArgumentException($"--burn: '{s}' is not a number");
 }

@@ -38,11 +38,19 @@ public sealed class OptionParser
 
     public string Text(string name, string fallback) => Take(name) ?? fallback;
 
-    public int Int(string name, int fallback) => Take(name) is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : fallback;
+    public int Int(string name, int fallback) => Take(name) is { } s
+        ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw NotA(name, s, "whole number")
+        : fallback;
 
-    public long Long(string name, long fallback) => Take(name) is { } s ? long.Parse(s, CultureInfo.InvariantCulture) : fallback;
+    public long Long(string name, long fallback) => Take(name) is { } s
+        ? long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw NotA(name, s, "whole number")
+        : fallback;
 
-    public double Double(string name, double fallback) => Take(name) is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : fallback;
+    public double Double(string name, double fallback) => Take(name) is { } s
+        ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw NotA(name, s, "number")
+        : fallback;
+
+    private static ArgumentException NotA(string name, string value, string what) => new($"--{name}: '{value}' is not a {what}");
 
     public bool Bool(string name, bool fallback) => Take(name) is { } s ? s is "true" or "1" or "yes" : fallback;
 
@@ -54,7 +62,8 @@ public sealed class OptionParser
 
     public static TimeSpan ParseDuration(string s)
     {
-        double Num(string t) => double.Parse(t, CultureInfo.InvariantCulture);
+        double Num(string t) => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0
+            ? v : throw new ArgumentException($"'{s}' is not a duration (10s, 500ms, 2m)");
         if (s.EndsWith("ms", StringComparison.Ordinal)) return TimeSpan.FromMilliseconds(Num(s[..^2]));
         if (s.EndsWith('s')) return TimeSpan.FromSeconds(Num(s[..^1]));
         if (s.EndsWith('m')) return TimeSpan.FromMinutes(Num(s[..^1]));

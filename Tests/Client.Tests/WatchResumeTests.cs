@@ -89,6 +89,11 @@ public sealed class WatchResumeTests : IAsyncLifetime
         leader.Start();
         await _cluster.WaitForLeaderAsync();
         await Task.Delay(1000);
+        // Enough writes for the checks below, some of them after the last restart, however slow a loaded machine
+        // made the disruptions (a put caught by a leader's death waits out its timeout).
+        var afterRestart = acknowledged.Count + 10;
+        while (acknowledged.Count < Math.Max(21, afterRestart) && !timeout.IsCancellationRequested)
+            await Task.Delay(50);
         await stopWriting.CancelAsync();
         await writing;
 
