@@ -27,7 +27,12 @@ public sealed class CheckPerfCommand(CheckPerfOptions options)
         var coordinator = options.Targets.Contains("coordinator") ? await ServerBinaries.CoordinatorAsync(options.CoordinatorPath, ct) : null;
         var etcd = options.Targets.Contains("etcd") ? await ServerBinaries.EtcdAsync(options.EtcdPath, ct) : null;
         var machine = MachineDescription.Describe(options.DataRoot);
-        var plan = options.Targets.SelectMany(t => t == "null" ? new[] { (t, 0.0) }.Concat(options.Burn.Select(b => (t, b))) : [(t, 0.0)]).ToList();
+        var plan = new List<(string Target, double Burn)>();
+        foreach (var target in options.Targets)
+        {
+            plan.Add((target, 0));
+            if (target == "null") plan.AddRange(options.Burn.Select(b => (target, b))); // burner runs: null server only
+        }
         try
         {
             for (var run = 0; run < options.Runs; run++)

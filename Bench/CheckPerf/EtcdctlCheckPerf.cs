@@ -38,18 +38,23 @@ public static partial class EtcdctlCheckPerf
         return Parse(output.ToString(), cpu, p.ExitCode);
     }
 
-    /// <summary>Reads the summary lines; the progress bar (redrawn with carriage returns) is skipped.</summary>
+    /// <summary>Reads the summary lines; the progress bar (redrawn with carriage returns) is skipped. Its last
+    /// frame has no line end, so the first verdict follows it on the same line ("98.33%PASS: Throughput ...").</summary>
     public static CheckPerfResult Parse(string output, double cpuSeconds, int exitCode)
     {
         var lines = output.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l.StartsWith("PASS", StringComparison.Ordinal) || l.StartsWith("FAIL", StringComparison.Ordinal)
-                        || l.Contains("Error", StringComparison.OrdinalIgnoreCase))
+            .Select(l => Verdict().Match(l) is { Success: true } m ? l[m.Index..]
+                : l.Contains("Error", StringComparison.OrdinalIgnoreCase) ? l : null)
+            .OfType<string>()
             .ToList();
         double? Find(Regex pattern) => lines.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success) is { } m
             ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
         var passed = exitCode == 0 && lines.Count > 0 && lines[^1] == "PASS";
         return new CheckPerfResult(Find(Throughput()), Find(Slowest()), Find(Stddev()), passed, lines, cpuSeconds, exitCode);
     }
+
+    [GeneratedRegex(@"(PASS|FAIL)(:|$)")]
+    private static partial Regex Verdict();
 
     [GeneratedRegex(@"([0-9.]+) writes/s")]
     private static partial Regex Throughput();

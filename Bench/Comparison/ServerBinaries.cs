@@ -5,24 +5,20 @@ namespace Coordinator.Bench.Comparison;
 /// <summary>Finds the binaries a comparison runs: installs Debian's etcd-server (etcd-client) when etcd (etcdctl) is missing, builds the Silo when coordinator is.</summary>
 public static class ServerBinaries
 {
-    public static async Task<string> EtcdAsync(string? configured, CancellationToken ct)
-    {
-        var path = configured ?? "/usr/bin/etcd";
-        if (File.Exists(path))
-            return path;
-        Console.Error.WriteLine("etcd not found: apt-get install -y etcd-server");
-        await RunAsync("apt-get", ["install", "-y", "etcd-server"], null, ct);
-        return File.Exists(path) ? path : throw new FileNotFoundException("etcd still missing after apt-get install", path);
-    }
+    public static Task<string> EtcdAsync(string? configured, CancellationToken ct) =>
+        FromDebianAsync(configured ?? "/usr/bin/etcd", "etcd-server", ct);
 
-    public static async Task<string> EtcdctlAsync(string? configured, CancellationToken ct)
+    public static Task<string> EtcdctlAsync(string? configured, CancellationToken ct) =>
+        FromDebianAsync(configured ?? "/usr/bin/etcdctl", "etcd-client", ct);
+
+    /// <summary>The binary at <paramref name="path"/>, installing the Debian package that ships it when it is missing.</summary>
+    private static async Task<string> FromDebianAsync(string path, string package, CancellationToken ct)
     {
-        var path = configured ?? "/usr/bin/etcdctl";
         if (File.Exists(path))
             return path;
-        Console.Error.WriteLine("etcdctl not found: apt-get install -y etcd-client");
-        await RunAsync("apt-get", ["install", "-y", "etcd-client"], null, ct);
-        return File.Exists(path) ? path : throw new FileNotFoundException("etcdctl still missing after apt-get install", path);
+        Console.Error.WriteLine($"{Path.GetFileName(path)} not found: apt-get install -y {package}");
+        await RunAsync("apt-get", ["install", "-y", package], null, ct);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{Path.GetFileName(path)} still missing after apt-get install {package}", path);
     }
 
     public static async Task<string> CoordinatorAsync(string? configured, CancellationToken ct)

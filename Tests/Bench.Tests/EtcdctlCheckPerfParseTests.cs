@@ -34,6 +34,19 @@ public class EtcdctlCheckPerfParseTests
     }
 
     [Fact]
+    public void A_verdict_glued_to_the_last_progress_frame_is_still_read()
+    {
+        const string output = " 59 / 60 [=========>]  98.33% 00m01s\r 59 / 60 [=========>]  98.33%PASS: Throughput is 151 writes/s\n" +
+                              "PASS: Slowest request took 0.007339s\nPASS: Stddev is 0.000277s\nPASS\n";
+
+        var r = EtcdctlCheckPerf.Parse(output, 1, exitCode: 0);
+
+        Assert.True(r.Passed);
+        Assert.Equal(151, r.WritesPerSecond);
+        Assert.Equal("PASS: Throughput is 151 writes/s", r.Verdicts[0]);
+    }
+
+    [Fact]
     public void A_run_that_never_measured_reports_no_numbers_and_keeps_the_error()
     {
         const string output = "Error: context deadline exceeded\n";

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Coordinator.Bench.CheckPerf;
+using Coordinator.Bench.Comparison;
 using Xunit;
 
 namespace Coordinator.Tests.Bench;
@@ -13,7 +14,7 @@ public class NullEtcdServerTests
     [Fact]
     public async Task Etcdctl_puts_reads_and_deletes_against_it_and_sees_revision_1()
     {
-        var port = FreePort();
+        var port = FreePorts.Take(1)[0];
         using var stop = new CancellationTokenSource();
         var server = NullEtcdServer.RunAsync(port, stop.Token);
         try
@@ -45,15 +46,6 @@ public class NullEtcdServerTests
         await p.WaitForExitAsync();
         Assert.True(p.ExitCode == 0, $"etcdctl {string.Join(' ', args)} exited with {p.ExitCode}: {stderr}");
         return (await stdout).Trim();
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     private static async Task WaitListeningAsync(int port)
