@@ -11,7 +11,7 @@ public sealed partial class KvStore
         _lock.EnterReadLock();
         try
         {
-            return new StoreSnapshotImage(_currentRevision, _compactRevision, _appliedIndex, _leases.Ordered(), _index, _values.Freeze());
+            return new StoreSnapshotImage(_currentRevision, _compactRevision, _appliedIndex, _leases.Ordered(), _index, _values.Freeze(), _sessions);
         }
         finally
         {
@@ -33,6 +33,7 @@ public sealed partial class KvStore
             _currentRevision = contents.CurrentRevision;
             _compactRevision = contents.CompactRevision;
             _appliedIndex = contents.AppliedIndex;
+            _sessions = contents.Sessions;
         }
         finally
         {

@@ -53,7 +53,10 @@ public sealed partial class KvStore
 
     /// <summary>
     /// Applies one committed entry. Refusals are returned in <see cref="ApplyResult.Error"/> and leave the
-    /// state unchanged; <paramref name="raftIndex"/> 0 means "not from a log" and is never skipped.
+    /// state unchanged; <paramref name="raftIndex"/> 0 means "not from a log" and is never skipped. A request
+    /// with a session takes effect at most once (<see cref="RequestSessionTable{TResult}"/>): a repeat returns
+    /// its first result and changes nothing. The response object of a new request is the store's record of it
+    /// as well: a caller that changes it must copy it first (<see cref="ApplyResult.Detached"/>).
     /// </summary>
     public ApplyResult Apply(RaftRequest request, ulong raftIndex)
     {
@@ -63,18 +66,23 @@ public sealed partial class KvStore
             if (raftIndex != 0 && raftIndex <= _appliedIndex)
                 return new ApplyResult(request.Id, null, null, null, skipped: true);
             if (raftIndex != 0) _appliedIndex = raftIndex;
+            var tracked = raftIndex != 0 && request.Session != 0;
+            if (tracked && CheckSession(request, raftIndex) is { } repeated) return repeated;
 
             _committedEvents = [];
+            ApplyResult result;
             try
             {
                 var response = Dispatch(request, raftIndex);
-                return new ApplyResult(request.Id, response, null, _committedEvents);
+                result = new ApplyResult(request.Id, response, null, _committedEvents);
             }
             catch (StoreException e)
             {
                 // Checks run before any change, so a refused command has no events.
-                return new ApplyResult(request.Id, null, e, null);
+                result = new ApplyResult(request.Id, null, e, null);
             }
+            if (tracked) RecordSession(request, raftIndex, result);
+            return result;
         }
         finally
         {

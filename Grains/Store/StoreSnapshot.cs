@@ -9,11 +9,13 @@ namespace Coordinator.Grains.Store;
 /// i32 lease count × (i64 id, i64 ttl, i64 remaining ttl),
 /// i32 key count × (i32 key length, key, i32 record count × (i64 main, i32 sub, i64 create, i64 version,
 /// i64 lease, i32 value length or -1 for a tombstone, value)),
+/// (since version 2) the request session table (<see cref="RequestSessionTable{TResult}.WriteTo"/>),
 /// then u32 CRC-32C of everything before it. Lease attachments are rebuilt from the live records.
+/// Version 1 snapshots (no session table) are still read.
 /// </summary>
 public static class StoreSnapshot
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     private static ReadOnlySpan<byte> Magic => "CSNP"u8;
 
     internal static void Write(Stream destination, StoreSnapshotImage image)
@@ -51,6 +53,7 @@ public static class StoreSnapshot
                     writer.Write(image.Values.Span(record.Value));
                 }
             }
+            writer.Write(image.SessionBytes);
         }
         Span<byte> trailer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, crcStream.Crc);
@@ -61,14 +64,15 @@ public static class StoreSnapshot
     internal static long EncodedLength(StoreSnapshotImage image)
     {
         const int header = 4 + 4 + 8 + 8 + 8 + 4, lease = 24, recordFixed = 8 + 4 + 8 + 8 + 8 + 4, trailer = 4;
-        long length = header + (long)lease * image.Leases.Length + 4 + trailer;
+        long length = header + (long)lease * image.Leases.Length + 4 + image.SessionBytes.Length + trailer;
         for (var k = 0; k < image.Keys.Length; k++) length += 4 + image.Keys[k].Length + 4;
         foreach (ref readonly var record in image.Records.AsSpan())
             length += recordFixed + record.Value.Length;
         return length;
     }
 
-    internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases, KeyIndex Index, ValueArena Values);
+    internal sealed record Contents(long CurrentRevision, long CompactRevision, ulong AppliedIndex, LeaseTable Leases,
+        KeyIndex Index, ValueArena Values, RequestSessionTable<RecordedOutcome> Sessions);
 
     /// <summary>Parses and verifies a snapshot; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
     internal static Contents Read(Stream source)
@@ -79,7 +83,7 @@ public static class StoreSnapshot
         {
             if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic)) throw new InvalidDataException("not a store snapshot");
             var version = reader.ReadUInt32();
-            if (version != FormatVersion) throw new InvalidDataException($"unsupported store snapshot version {version}");
+            if (version is < 1 or > FormatVersion) throw new InvalidDataException($"unsupported store snapshot version {version}");
             var currentRevision = reader.ReadInt64();
             var compactRevision = reader.ReadInt64();
             var appliedIndex = reader.ReadUInt64();
@@ -129,6 +133,10 @@ public static class StoreSnapshot
                 }
             }
 
+            var sessions = version >= 2
+                ? RequestSessionTable<RecordedOutcome>.ReadFrom(reader, RecordedOutcome.ReadFrom)
+                : new RequestSessionTable<RecordedOutcome>();
+
             var computed = crcStream.Crc;
             Span<byte> trailer = stackalloc byte[4];
             source.ReadExactly(trailer);
@@ -136,7 +144,7 @@ public static class StoreSnapshot
 
             var index = new KeyIndex();
             index.Load(histories);
-            return new Contents(currentRevision, compactRevision, appliedIndex, leases, index, values);
+            return new Contents(currentRevision, compactRevision, appliedIndex, leases, index, values, sessions);
         }
         catch (EndOfStreamException e)
         {

@@ -16,10 +16,13 @@ public sealed class StoreSnapshotImage
     internal readonly int[] RecordStarts;  // records of Keys[i] are Records[RecordStarts[i]..RecordStarts[i + 1]]
     internal readonly KeyRecord[] Records;
     internal readonly ValueChunks Values;  // resolves Records[i].Value
+    private readonly RequestSessionTable<RecordedOutcome> _sessions;
+    private byte[]? _sessionBytes;
 
     internal StoreSnapshotImage(long currentRevision, long compactRevision, ulong appliedIndex,
-        IEnumerable<Lease> leases, KeyIndex index, ValueChunks values)
+        IEnumerable<Lease> leases, KeyIndex index, ValueChunks values, RequestSessionTable<RecordedOutcome> sessions)
     {
+        _sessions = sessions.Clone();
         Values = values;
         CurrentRevision = currentRevision;
         CompactRevision = compactRevision;
@@ -44,6 +47,19 @@ public sealed class StoreSnapshotImage
             at += history.Count;
         }
         RecordStarts[k] = at;
+    }
+
+    /// <summary>The session table's encoding, made once on first use (off the loop).</summary>
+    internal byte[] SessionBytes
+    {
+        get
+        {
+            if (Volatile.Read(ref _sessionBytes) is { } done) return done;
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+                _sessions.WriteTo(writer, (w, outcome) => outcome.WriteTo(w));
+            return Interlocked.CompareExchange(ref _sessionBytes, buffer.ToArray(), null) ?? _sessionBytes!;
+        }
     }
 
     /// <summary>The applied Raft index the image reflects.</summary>

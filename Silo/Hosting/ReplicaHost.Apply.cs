@@ -36,7 +36,18 @@ public sealed partial class ReplicaHost
         if (_configWaiters.Count > 0) CompleteConfigWaiter(entry);
     }
 
+    /// <summary>Loop: the store decides whether the entry takes effect (at most once per request); only then do
+    /// the host's own parts (member table, alarms), events and lease timers follow. Every outcome answers
+    /// its waiter: a repeat with the first result.</summary>
     private void ApplyRequest(RaftRequest request, ulong index)
+    {
+        var result = Store.Apply(request, index);
+        if (result.Skipped) return;
+        if (result.Verdict == SessionVerdict.New) ApplyHostParts(request, result);
+        Complete(request, result);
+    }
+
+    private void ApplyHostParts(RaftRequest request, ApplyResult result)
     {
         if (request.CommandCase == RaftRequest.CommandOneofCase.Publish)
         {
@@ -52,12 +63,9 @@ public sealed partial class ReplicaHost
         {
             ApplyAlarm(request.Alarm);
         }
-        var result = Store.Apply(request, index);
-        if (result.Skipped) return;
         if (result.Events.Count > 0)
             foreach (var subscriber in _subscribers) subscriber(result.Events, Store.CurrentRevision);
         OnLeaseApplied(request, result);
-        Complete(result);
     }
 
     private void ApplyConfigChange(ConfigChange change)

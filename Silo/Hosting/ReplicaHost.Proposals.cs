@@ -8,22 +8,30 @@ namespace Coordinator.Silo.Hosting;
 
 public sealed partial class ReplicaHost
 {
-    private readonly RequestIdGenerator _requestIds;
+    /// <summary>This process's request session (at most once, see the store's RequestSessionTable): random,
+    /// never 0, new at every start. Its requests are numbered 1, 2, ... in the order the loop issues them.</summary>
+    private readonly ulong _session = RandomSession();
+    private ulong _lastRequestId; // loop
     private readonly Dictionary<ulong, TaskCompletionSource<ApplyResult>> _waiters = new(); // loop
+    /// <summary>Ids of waited-for proposals in the order the loop issued them (completed ones are dropped
+    /// lazily from the front): the head is the floor. Loop.</summary>
+    private readonly Queue<ulong> _waiterOrder = new();
     /// <summary>Proposals that found no leader (or a transfer in progress): retried when one appears. Loop.</summary>
-    private readonly List<(RaftRequest Request, byte[] Data, long Since)> _awaitingLeader = new();
+    private readonly List<(RaftRequest Request, ReadOnlyMemory<byte> Data, long Since)> _awaitingLeader = new();
 
     public async Task<ApplyResult> ProposeAsync(RaftRequest request, CancellationToken cancellationToken)
     {
         if (_stopped) throw NodeException.Stopped();
         CheckSpace(request);
-        request.Id = _requestIds.Next();
-        var data = request.ToByteArray();
+        request.Session = _session;
+        var payload = new ProposalPayload(request);
         var tcs = new TaskCompletionSource<ApplyResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
+            request.Id = ++_lastRequestId;
             _waiters[request.Id] = tcs;
-            QueueProposal(request, data);
+            _waiterOrder.Enqueue(request.Id);
+            QueueProposal(request, payload.Seal(request.Id, Floor()));
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
@@ -43,14 +51,34 @@ public sealed partial class ReplicaHost
         }
     }
 
+    /// <summary>Loop: the lowest id still waited for, or the next id when none is: every lower id was answered
+    /// or given up, so the state machine never applies an entry below it (a late copy of an abandoned request).</summary>
+    private ulong Floor()
+    {
+        while (_waiterOrder.TryPeek(out var head) && !_waiters.ContainsKey(head)) _waiterOrder.Dequeue();
+        return _waiterOrder.TryPeek(out var lowest) ? lowest : _lastRequestId + 1;
+    }
+
+    private static ulong RandomSession()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        ulong session;
+        do
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+            session = BitConverter.ToUInt64(bytes);
+        } while (session == 0);
+        return session;
+    }
+
     /// <summary>Proposals queued by the current inbox drain, proposed together by <see cref="FlushProposals"/>:
     /// one append (and one message per follower) for many client requests. Loop.</summary>
-    private readonly List<(RaftRequest Request, byte[] Data)> _proposalBatch = new();
+    private readonly List<(RaftRequest Request, ReadOnlyMemory<byte> Data)> _proposalBatch = new();
     private long _proposalBatchBytes; // loop
     private const long ProposalBatchBytes = 1 << 20;
 
     /// <summary>Loop: queues a proposal for this drain's batch (flushed at once when the batch is large).</summary>
-    private void QueueProposal(RaftRequest request, byte[] data)
+    private void QueueProposal(RaftRequest request, ReadOnlyMemory<byte> data)
     {
         _proposalBatch.Add((request, data));
         _proposalBatchBytes += data.Length;
@@ -65,7 +93,7 @@ public sealed partial class ReplicaHost
         var batch = _proposalBatch.ToArray();
         _proposalBatch.Clear();
         _proposalBatchBytes = 0;
-        var result = _replica.Propose(batch.Select(p => (ReadOnlyMemory<byte>)p.Data).ToArray());
+        var result = _replica.Propose(batch.Select(p => p.Data).ToArray());
         switch (result.Outcome)
         {
             case ProposeOutcome.Appended or ProposeOutcome.Forwarded:
@@ -111,13 +139,17 @@ public sealed partial class ReplicaHost
     /// <summary>Loop: proposes without anyone waiting (lease expiry, publish).</summary>
     private void ProposeInternal(RaftRequest request)
     {
-        request.Id = _requestIds.Next();
-        _replica.Propose(request.ToByteArray());
+        request.Session = _session;
+        var payload = new ProposalPayload(request);
+        request.Id = ++_lastRequestId;
+        _replica.Propose(payload.Seal(request.Id, Floor()));
     }
 
-    private void Complete(ApplyResult result)
+    /// <summary>Loop: answers the waiter of one of our requests with a copy (the store keeps the original to
+    /// answer repeats). Ids are ours only within our session.</summary>
+    private void Complete(RaftRequest request, ApplyResult result)
     {
-        if (_waiters.Remove(result.RequestId, out var tcs)) tcs.TrySetResult(result);
+        if (request.Session == _session && _waiters.Remove(result.RequestId, out var tcs)) tcs.TrySetResult(result.Detached());
     }
 
     private void Fail(ulong requestId, Exception error)

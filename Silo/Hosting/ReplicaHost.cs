@@ -54,7 +54,6 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
             Applied = _appliedIndex,
         }, wal);
         _term = _replica.Term;
-        _requestIds = new RequestIdGenerator(options.MemberId);
     }
 
     public ulong ClusterId => _options.ClusterId;

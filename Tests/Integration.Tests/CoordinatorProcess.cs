@@ -15,9 +15,15 @@ internal sealed class CoordinatorProcess : IDisposable
     public int ClientPort { get; }
     public int PeerPort { get; }
     public string DataDir { get; }
-    public string ClientUrl => $"http://127.0.0.1:{ClientPort}";
-    public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
-    public string Endpoint => $"127.0.0.1:{ClientPort}";
+    /// <summary>Address clients dial (loopback unless the member runs in a network namespace).</summary>
+    public string ClientHost { get; }
+    /// <summary>Address peers dial.</summary>
+    public string PeerHost { get; }
+    /// <summary>The network namespace the process runs in (`ip netns exec`), or null for the test's own.</summary>
+    public string? NetworkNamespace { get; }
+    public string ClientUrl => $"http://{ClientHost}:{ClientPort}";
+    public string PeerUrl => $"http://{PeerHost}:{PeerPort}";
+    public string Endpoint => $"{ClientHost}:{ClientPort}";
 
     private readonly Dictionary<string, string> _environment = new();
 
@@ -25,9 +31,13 @@ internal sealed class CoordinatorProcess : IDisposable
     public IDictionary<string, string> Environment => _environment;
 
     public CoordinatorProcess(string name, int clientPort, int peerPort, string dataDir, IEnumerable<string> extraArgs,
-        bool nameAndClusterFromEnvironment = false)
+        bool nameAndClusterFromEnvironment = false, string clientHost = "127.0.0.1", string peerHost = "127.0.0.1",
+        string? networkNamespace = null)
     {
         Name = name;
+        ClientHost = clientHost;
+        PeerHost = peerHost;
+        NetworkNamespace = networkNamespace;
         ClientPort = clientPort;
         PeerPort = peerPort;
         DataDir = dataDir;
@@ -56,7 +66,11 @@ internal sealed class CoordinatorProcess : IDisposable
 
     public void Start()
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(NetworkNamespace is null ? "dotnet" : "ip")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        if (NetworkNamespace is not null) foreach (var a in new[] { "netns", "exec", NetworkNamespace, "dotnet" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(RepoPaths.CoordinatorDll);
         foreach (var a in _args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in _environment) psi.Environment[k] = v;

@@ -9,6 +9,8 @@ internal sealed class SimHistory
     public readonly SortedDictionary<ulong, ulong> CommittedTerm = new();
     /// <summary>Proposal id applied at each index.</summary>
     public readonly Dictionary<ulong, ulong> ProposalAt = new();
+    /// <summary>Index at which each proposal took effect (the session table called it new).</summary>
+    public readonly Dictionary<ulong, ulong> EffectiveAt = new();
     /// <summary>Acknowledged proposals and the index they were acknowledged at.</summary>
     public readonly Dictionary<ulong, ulong> Acked = new();
     public ulong MaxAckedIndex;

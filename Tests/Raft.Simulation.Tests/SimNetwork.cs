@@ -5,13 +5,19 @@ namespace Coordinator.Tests.Simulation;
 /// <summary>
 /// The simulated network: each message gets a random delay (so messages reorder), may be dropped or
 /// duplicated, and is blocked by partitions. A blocked link is one-way; a symmetric partition blocks both.
+/// A blocked message is dropped, or — as TCP buffers and retransmits across a silent partition — held and
+/// delivered after the heal, long after anyone expected it (a forwarded proposal outliving a leader change).
 /// </summary>
 internal sealed class SimNetwork(Simulator sim)
 {
     private readonly HashSet<(ulong From, ulong To)> _blocked = new();
+    private readonly List<Message> _held = new();
 
     public double DropRate { get; set; }
     public double DuplicateRate { get; set; }
+    /// <summary>Share of blocked messages held until the next heal instead of dropped.</summary>
+    public double HoldRate { get; set; }
+    public long Held { get; private set; }
     public int MaxDelay { get; set; } = 8;
     public long Sent { get; private set; }
 
@@ -30,14 +36,24 @@ internal sealed class SimNetwork(Simulator sim)
             if (other != id) { Block(id, other); Block(other, id); }
     }
 
-    public void Heal() => _blocked.Clear();
+    /// <summary>Unblocks every link and delivers what was held, in order per link, after the usual delays.</summary>
+    public void Heal()
+    {
+        _blocked.Clear();
+        foreach (var m in _held) Schedule(m);
+        _held.Clear();
+    }
 
     public int BlockedLinks => _blocked.Count;
 
     public void Send(Message m)
     {
         Sent++;
-        if (_blocked.Contains((m.From, m.To))) return;
+        if (_blocked.Contains((m.From, m.To)))
+        {
+            if (sim.Random.NextDouble() < HoldRate) { _held.Add(m); Held++; }
+            return;
+        }
         if (sim.Random.NextDouble() < DropRate) return;
         Schedule(m);
         if (sim.Random.NextDouble() < DuplicateRate) Schedule(m);

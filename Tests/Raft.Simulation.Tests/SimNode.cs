@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Coordinator.Grains.Raft;
 
 namespace Coordinator.Tests.Simulation;
@@ -22,7 +21,7 @@ internal sealed class SimNode
     public ulong Id { get; }
     public MemoryLogStorage Disk { get; } = new();
     public Replica? Replica { get; private set; }
-    public SimStateMachine StateMachine { get; } = new();
+    public SimStateMachine StateMachine { get; }
     public Membership TrackedMembership { get; private set; } = Membership.Empty;
     public bool Alive => Replica is not null;
     /// <summary>Removed from the group (and stopped, as a real member stops itself).</summary>
@@ -36,6 +35,7 @@ internal sealed class SimNode
     {
         _sim = sim;
         Id = id;
+        StateMachine = new SimStateMachine(sim.AtMostOnce);
     }
 
     public void Start()
@@ -92,16 +92,17 @@ internal sealed class SimNode
 
     public void Deliver(Message m)
     {
+        if (_sim.Verbose && m.Type == MessageType.Propose)
+            _sim.Trace($"{Id} receives proposals {string.Join(",", m.Entries.Select(SimStateMachine.ProposalId))} from {m.From} as {Replica}");
         Replica!.Step(m);
         Pump();
     }
 
-    public ProposeResult Propose(ulong proposalId)
+    public ProposeResult Propose(SimProposal proposal)
     {
-        var data = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(data, proposalId);
-        var result = Replica!.Propose(data);
-        if (result.Accepted) PendingProposals.Add(proposalId);
+        var result = Replica!.Propose(proposal.Encode());
+        if (result.Accepted) PendingProposals.Add(proposal.Id);
+        if (_sim.Verbose) _sim.Trace($"{Id} proposes {proposal.Id}: {result.Reason}");
         Pump();
         return result;
     }
@@ -198,13 +199,21 @@ internal sealed class SimNode
     /// <summary>Applies one committed entry; true if it removed this member.</summary>
     private bool Apply(Entry e)
     {
-        StateMachine.Apply(e);
+        var outcome = StateMachine.Apply(e);
         _sim.Checkers.ForEach(c => c.OnApply(this, e, StateMachine.Hash));
-        var id = SimStateMachine.ProposalId(e);
-        if (id != 0)
+        if (outcome is { } o)
         {
+            var id = o.Proposal.Id;
             _sim.History.ProposalAt.TryAdd(e.Index, id);
-            if (PendingProposals.Remove(id)) _sim.Acknowledge(id, e.Index);
+            _sim.Checkers.ForEach(c => c.OnRequestApplied(this, o, e.Index));
+            if (o.Verdict != Grains.Store.SessionVerdict.New) _sim.Stats.Duplicates++;
+            // The waiting client gets the first result (a duplicate answers as its original did); a stale
+            // request gets an error: it is settled, never applied.
+            if (PendingProposals.Remove(id))
+            {
+                if (o.FirstIndex != 0) _sim.Acknowledge(id, o.FirstIndex);
+                else _sim.RefusedAsSettled(id, e.Index);
+            }
         }
         if (e.Type != EntryType.ConfigChange) return false;
         var cc = ConfigChange.Decode(e.Data.Span);

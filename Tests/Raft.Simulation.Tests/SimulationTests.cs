@@ -18,7 +18,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var single = Environment.GetEnvironmentVariable("COORDINATOR_SEED");
         if (int.TryParse(single, out var replay))
         {
-            var sim = new Simulator(replay, fullTrace: true);
+            var sim = new Simulator(replay, fullTrace: true) { AtMostOnce = Environment.GetEnvironmentVariable("COORDINATOR_NO_SESSIONS") is null };
             try { sim.Run(); }
             finally { foreach (var line in sim.Trace_) output.WriteLine(line); }
             output.WriteLine($"seed {replay}: {sim.Stats}");
@@ -30,7 +30,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var gate = new object();
         Parallel.For(from, to + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
-            var sim = new Simulator(seed);
+            var sim = new Simulator(seed) { AtMostOnce = Environment.GetEnvironmentVariable("COORDINATOR_NO_SESSIONS") is null };
             try { sim.Run(); }
             catch (Exception e) { failures.Add((seed, e is SimulationFailure ? e.Message : e.ToString(), sim.Trace_)); }
             lock (gate)
@@ -43,6 +43,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
                 totals.ReadsServed += sim.Stats.ReadsServed;
                 totals.MembershipChanges += sim.Stats.MembershipChanges;
                 totals.Messages += sim.Stats.Messages;
+                totals.Retries += sim.Stats.Retries;
+                totals.Abandoned += sim.Stats.Abandoned;
+                totals.Duplicates += sim.Stats.Duplicates;
+                totals.Held += sim.Stats.Held;
             }
         });
         output.WriteLine($"seeds {from}-{to}: {totals}");
@@ -51,7 +55,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
             if (to - from < 100) return;
             // Not vacuous: the run exercised every fault and feature it claims to.
             Assert.True(totals.Elections > 0 && totals.Crashes > 0 && totals.Transfers > 0 && totals.SnapshotsInstalled > 0 &&
-                        totals.MembershipChanges > 0 && totals.ReadsServed > 0 && totals.Acked > 0, $"a feature was never exercised: {totals}");
+                        totals.MembershipChanges > 0 && totals.ReadsServed > 0 && totals.Acked > 0 && totals.Retries > 0 &&
+                        totals.Abandoned > 0 && totals.Duplicates > 0 && totals.Held > 0, $"a feature was never exercised: {totals}");
             return;
         }
         var first = failures.OrderBy(f => f.Seed).First();
@@ -77,6 +82,26 @@ public sealed class SimulationCheckerTests
             catch (SimulationFailure e) { caught.Add($"{seed}: {e.Message}"); }
         }
         Assert.NotEmpty(caught);
+    }
+
+    /// <summary>Before the state machine kept request sessions, every entry took effect: the faults (retries,
+    /// duplicated and held proposals) then apply requests twice, and the at-most-once checker must say so.
+    /// Seed 1 is the first that fails that way; with sessions it passes (as every seed of the default range).</summary>
+    [Fact]
+    public void StateMachineWithoutSessions_AppliesTwice_AndIsCaught()
+    {
+        var caught = new List<string>();
+        for (var seed = 1; seed <= 50; seed++)
+        {
+            var sim = new Simulator(seed) { AtMostOnce = false };
+            try { sim.Run(); }
+            catch (SimulationFailure e) when (e.Message.StartsWith("at most once:")) { caught.Add($"{seed}: {e.Message}"); }
+            catch (SimulationFailure) { }
+        }
+        Assert.NotEmpty(caught);
+        Assert.StartsWith("1: ", caught[0]);
+        Assert.True(caught.Count >= 10, $"only {caught.Count} of 50 seeds applied a request twice");
+        new Simulator(1).Run();
     }
 
     [Fact]

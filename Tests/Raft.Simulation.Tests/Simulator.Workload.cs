@@ -5,7 +5,41 @@ namespace Coordinator.Tests.Simulation;
 internal sealed partial class Simulator
 {
     private const int MaxMembers = 9;
+    /// <summary>Client sessions: a proposal belongs to session 1 + id % ClientSessions (ids grow, so each
+    /// session's sequence numbers do too).</summary>
+    private const int ClientSessions = 4;
     private readonly List<ulong> _unacked = new();
+    /// <summary>Per session, the proposals its client still waits for: the floor is their minimum.</summary>
+    private readonly Dictionary<ulong, SortedSet<ulong>> _waiting = new();
+    /// <summary>Proposals whose client got an answer, or gave up.</summary>
+    private readonly HashSet<ulong> _settled = new();
+
+    private static ulong SessionOf(ulong proposalId) => 1 + proposalId % ClientSessions;
+
+    private SortedSet<ulong> Waiting(ulong session) =>
+        _waiting.TryGetValue(session, out var set) ? set : _waiting[session] = new SortedSet<ulong>();
+
+    /// <summary>The payload of proposal <paramref name="id"/> as its client sends it now (it must be waiting).</summary>
+    private SimProposal ProposalFor(ulong id)
+    {
+        var session = SessionOf(id);
+        return new SimProposal(id, session, id, Waiting(session).Min);
+    }
+
+    /// <summary>The state machine refused <paramref name="id"/> as stale (or a duplicate whose result is gone):
+    /// only right once its client has stopped waiting for it — the floor must never pass a live request.</summary>
+    public void RefusedAsSettled(ulong id, ulong index)
+    {
+        if (!_settled.Contains(id))
+            throw new SimulationFailure($"at most once: proposal {id} at {index} refused as stale while its client still waits for it");
+    }
+
+    /// <summary>The client of <paramref name="id"/> stops waiting: answered, refused or given up.</summary>
+    public void Settle(ulong id)
+    {
+        _settled.Add(id);
+        Waiting(SessionOf(id)).Remove(id);
+    }
 
     /// <summary>Clients: proposals, reads, membership changes and transfers at random members.</summary>
     private void ScheduleClients()
@@ -27,7 +61,27 @@ internal sealed partial class Simulator
     {
         if (RandomLive() is not { } node) return;
         var id = _nextProposal++;
-        if (node.Propose(id).Accepted) _unacked.Add(id);
+        Waiting(SessionOf(id)).Add(id);
+        if (!node.Propose(ProposalFor(id)).Accepted) { Settle(id); return; }
+        _unacked.Add(id);
+        Events.After(100 + Random.Next(200), () => FollowUp(id, attempt: 1));
+    }
+
+    /// <summary>A client without an answer retries the same request (same session and sequence number) at
+    /// another member, a few times, then gives up on it: its outcome stays unknown.</summary>
+    private void FollowUp(ulong id, int attempt)
+    {
+        if (_liveness || _settled.Contains(id)) return;
+        if (attempt > 3 || RandomLive() is not { } node)
+        {
+            Trace($"client gives up on {id}");
+            Stats.Abandoned++;
+            Settle(id);
+            return;
+        }
+        Stats.Retries++;
+        Trace($"client retries {id} at {node.Id}: {node.Propose(ProposalFor(id)).Reason}");
+        Events.After(100 + Random.Next(300), () => FollowUp(id, attempt + 1));
     }
 
     private void ReadSomewhere()
@@ -94,6 +148,7 @@ internal sealed partial class Simulator
             {
                 Network.DropRate = Random.Next(4) == 0 ? 0 : Random.NextDouble() * 0.2;
                 Network.DuplicateRate = Random.NextDouble() * 0.05;
+                Network.HoldRate = Random.Next(3) == 0 ? 0 : Random.NextDouble();
                 Network.MaxDelay = 1 + Random.Next(15);
             }
             Events.After(40 + Random.Next(120), Fault);
@@ -151,20 +206,25 @@ internal sealed partial class Simulator
         Network.MaxDelay = 5;
         Trace("liveness phase: network healed, restarting every member");
         foreach (var n in _nodes.Values.Where(n => !n.Alive && !n.Removed)) StartNode(n);
-        var outstanding = _unacked.Where(id => !History.Acked.ContainsKey(id)).ToHashSet();
-        for (var i = 0; i < 5; i++) outstanding.Add(_nextProposal++);
+        var outstanding = _unacked.Where(id => !_settled.Contains(id)).ToHashSet();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = _nextProposal++;
+            Waiting(SessionOf(id)).Add(id);
+            outstanding.Add(id);
+        }
         var start = Events.Now;
         var lastTry = new Dictionary<ulong, (ulong Leader, long At)>();
         void Retry()
         {
             // A client retries at the current leader when its last attempt went elsewhere or timed out.
-            outstanding.RemoveWhere(History.Acked.ContainsKey);
+            outstanding.RemoveWhere(_settled.Contains);
             if (CurrentLeader() is { } leader)
                 foreach (var id in outstanding)
                 {
                     if (lastTry.TryGetValue(id, out var t) && t.Leader == leader.Id && Events.Now - t.At < 1000) continue;
                     lastTry[id] = (leader.Id, Events.Now);
-                    Trace($"retry {id} at {leader.Id}: {leader.Propose(id).Reason}");
+                    Trace($"retry {id} at {leader.Id}: {leader.Propose(ProposalFor(id)).Reason}");
                 }
             Events.After(50, Retry);
         }
@@ -185,7 +245,7 @@ internal sealed partial class Simulator
 
     private bool Converged(HashSet<ulong> outstanding)
     {
-        outstanding.RemoveWhere(History.Acked.ContainsKey);
+        outstanding.RemoveWhere(_settled.Contains);
         if (outstanding.Count > 0 || CurrentLeader() is not { } leader) return false;
         var commit = leader.Replica!.Committed;
         foreach (var id in leader.Replica.Membership.All)

@@ -34,6 +34,9 @@ internal sealed partial class Simulator
     public SimulationStats Stats { get; } = new();
     /// <summary>Fault injected into the host, to prove the checkers catch a broken Ready contract.</summary>
     public bool UnsafeSendBeforePersist { get; init; }
+    /// <summary>Off: the state machine applies every entry, duplicates too (as before it kept request sessions),
+    /// to prove the at-most-once checker catches what the faults produce.</summary>
+    public bool AtMostOnce { get; init; } = true;
     public int SnapshotEvery { get; }
 
     public Simulator(int seed, bool fullTrace = false)
@@ -51,6 +54,7 @@ internal sealed partial class Simulator
             new LeaderCompletenessChecker(History),
             new StateMachineSafetyChecker(History),
             new DurabilityChecker(History),
+            new AtMostOnceChecker(History),
             Reads,
             Memberships,
         };
@@ -93,6 +97,7 @@ internal sealed partial class Simulator
     {
         Stats.Acked++;
         Checkers.ForEach(c => c.OnAck(proposalId, index));
+        Settle(proposalId);
     }
 
     /// <summary>Runs both phases; throws SimulationFailure on any violated invariant.</summary>
@@ -105,6 +110,7 @@ internal sealed partial class Simulator
         Events.RunUntil(SafetyPhaseMs);
         RunLiveness();
         Stats.Messages = Network.Sent;
+        Stats.Held = Network.Held;
         Stats.ReadsServed = Reads.Served;
         Stats.MembershipChanges = Memberships.Changes;
     }
@@ -179,9 +185,14 @@ internal sealed class SimulationStats
     public int SnapshotsInstalled;
     public int ReadsServed;
     public int MembershipChanges;
+    public int Retries;
+    public int Abandoned;
+    public int Duplicates;
     public long Messages;
+    public long Held;
 
     public override string ToString() =>
         $"elections={Elections} acked={Acked} reads={ReadsServed} crashes={Crashes} transfers={Transfers} " +
-        $"snapshots={SnapshotsInstalled} configChanges={MembershipChanges} messages={Messages}";
+        $"snapshots={SnapshotsInstalled} configChanges={MembershipChanges} retries={Retries} abandoned={Abandoned} " +
+        $"duplicates={Duplicates} messages={Messages} held={Held}";
 }
