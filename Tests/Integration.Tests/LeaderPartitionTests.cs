@@ -25,10 +25,10 @@ public sealed class LeaderPartitionTests(ITestOutputHelper output)
         using var lab = new NetworkLab();
         var root = Directory.CreateTempSubdirectory("coordinator-partition-").FullName;
         var hosts = Enumerable.Range(1, Members).Select(lab.AddHost).ToArray();
-        var initial = string.Join(",", hosts.Select((h, i) => $"m{i + 1}=http://{h.PeerAddress}:2380"));
+        var initial = string.Join(",", hosts.Select((h, i) => $"m{i + 1}=http://{h.Address}:2380"));
         var members = hosts.Select((h, i) => new CoordinatorProcess($"m{i + 1}", 2379, 2380, Path.Combine(root, $"m{i + 1}"),
             ["--initial-cluster", initial, "--initial-cluster-token", "partition"],
-            clientHost: h.ClientAddress, peerHost: h.PeerAddress, networkNamespace: h.Namespace)).ToList();
+            clientHost: h.Address, peerHost: h.Address, networkNamespace: h.Namespace)).ToList();
         try
         {
             members.ForEach(m => m.Start());
@@ -49,9 +49,9 @@ public sealed class LeaderPartitionTests(ITestOutputHelper output)
                 var leader = await WaitForLeaderAsync(members, TimeSpan.FromSeconds(30));
                 var index = members.IndexOf(leader) + 1;
                 output.WriteLine($"round {round}: cutting off leader {leader.Name}");
-                lab.CutPeerLink(index);
+                lab.Isolate(index);
                 await Task.Delay(TimeSpan.FromSeconds(2));
-                lab.RestorePeerLink(index);
+                lab.Reconnect(index);
             }
             await Task.Delay(TimeSpan.FromSeconds(4)); // late deliveries after the last heal land in the history
             await stop.CancelAsync();
