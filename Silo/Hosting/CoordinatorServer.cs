@@ -76,6 +76,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
             DataDir = config.DataDir,
             SnapshotCount = config.SnapshotCount,
             Log = line => logger.LogInformation("wal: {Line}", line),
+#if DEBUG
+            FileSystem = FailpointFileSystem.FromEnvironment() ?? DiskFileSystem.Instance, // fault tests' slow or failing disk
+#endif
         });
         var (identity, knownMembers) = MemberBootstrap.Prepare(config, wal);
         logger.LogInformation("starting member {Name} ({Member:x}) of cluster {Cluster:x}, data dir {DataDir}",
