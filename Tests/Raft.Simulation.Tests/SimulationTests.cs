@@ -4,14 +4,14 @@ using Xunit.Abstractions;
 namespace Coordinator.Tests.Simulation;
 
 /// <summary>
-/// Seeded simulation of the Raft core. COORDINATOR_SEED=n replays one seed with a full trace;
-/// COORDINATOR_SEEDS=a-b runs seeds a..b (default 1-2000).
+/// Seeded simulation of the Raft core. COORDINATOR_SEED=n replays one seed with a full trace
+/// (COORDINATOR_NO_SESSIONS=1 replays it with a state machine that applies repeats, as before request
+/// sessions); COORDINATOR_SEEDS=a-b runs seeds a..b. By default: every seed in regression-seeds.txt, seeds
+/// 1-2000, and a window of 8,000 seeds that moves every day, so CI keeps exploring new schedules.
 /// </summary>
 [Trait("Category", "Simulation")]
 public sealed class SimulationTests(ITestOutputHelper output)
 {
-    private const string DefaultSeeds = "1-2000";
-
     [Fact]
     public void Seeds_KeepEveryInvariant_AndRecoverAfterHealing()
     {
@@ -24,11 +24,13 @@ public sealed class SimulationTests(ITestOutputHelper output)
             output.WriteLine($"seed {replay}: {sim.Stats}");
             return;
         }
-        var (from, to) = SeedRange.Parse(Environment.GetEnvironmentVariable("COORDINATOR_SEEDS") ?? DefaultSeeds);
+        var seeds = Environment.GetEnvironmentVariable("COORDINATOR_SEEDS") is { Length: > 0 } range
+            ? SeedRange.Expand(SeedRange.Parse(range))
+            : SeedPlan.Default(DateTime.UtcNow);
         var failures = new System.Collections.Concurrent.ConcurrentBag<(int Seed, string Message, IReadOnlyList<string> Trace)>();
         var totals = new SimulationStats();
         var gate = new object();
-        Parallel.For(from, to + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
+        Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
             var sim = new Simulator(seed) { AtMostOnce = Environment.GetEnvironmentVariable("COORDINATOR_NO_SESSIONS") is null };
             try { sim.Run(); }
@@ -49,10 +51,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
                 totals.Held += sim.Stats.Held;
             }
         });
-        output.WriteLine($"seeds {from}-{to}: {totals}");
+        output.WriteLine($"{seeds.Count} seeds ({SeedRange.Describe(seeds)}): {totals}");
         if (failures.IsEmpty)
         {
-            if (to - from < 100) return;
+            if (seeds.Count < 100) return;
             // Not vacuous: the run exercised every fault and feature it claims to.
             Assert.True(totals.Elections > 0 && totals.Crashes > 0 && totals.Transfers > 0 && totals.SnapshotsInstalled > 0 &&
                         totals.MembershipChanges > 0 && totals.ReadsServed > 0 && totals.Acked > 0 && totals.Retries > 0 &&
@@ -61,9 +63,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
         }
         var first = failures.OrderBy(f => f.Seed).First();
         foreach (var line in first.Trace) output.WriteLine(line);
-        Assert.Fail($"{failures.Count} of {to - from + 1} seeds failed. First: SEED={first.Seed}: {first.Message}\n" +
+        Assert.Fail($"{failures.Count} of {seeds.Count} seeds failed. First: SEED={first.Seed}: {first.Message}\n" +
                     $"replay: COORDINATOR_SEED={first.Seed} dotnet test Tests/Raft.Simulation.Tests --filter Category=Simulation --logger \"console;verbosity=detailed\"\n" +
-                    $"failing seeds: {string.Join(",", failures.Select(f => f.Seed).Order().Take(30))}");
+                    $"failing seeds: {string.Join(",", failures.Select(f => f.Seed).Order().Take(30))}\n" +
+                    "once fixed, add them to Tests/Raft.Simulation.Tests/regression-seeds.txt");
     }
 }
 
@@ -142,6 +145,17 @@ public sealed class SimulationCheckerTests
     }
 
     [Fact]
+    public void DefaultPlan_MovesEveryDay_AndKeepsTheRegressionSeeds()
+    {
+        var today = SeedPlan.Default(new DateTime(2026, 12, 6, 10, 0, 0, DateTimeKind.Utc));
+        var tomorrow = SeedPlan.Default(new DateTime(2026, 12, 7, 1, 0, 0, DateTimeKind.Utc));
+        Assert.True(today.Count >= 10_000);
+        Assert.Empty(today.Where(s => s > 100_000).Intersect(tomorrow.Where(s => s > 100_000)));
+        Assert.Contains(954, today);
+        Assert.Contains(954, tomorrow);
+    }
+
+    [Fact]
     public void SeedRange_ParsesRangesAndRejectsGarbage()
     {
         Assert.Equal((3, 9), SeedRange.Parse("3-9"));
@@ -151,8 +165,52 @@ public sealed class SimulationCheckerTests
     }
 }
 
+/// <summary>Which seeds a default run checks.</summary>
+internal static class SeedPlan
+{
+    public const int DailyWindow = 8_000;
+    private static readonly DateTime Epoch = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Regression seeds, 1-2000, and the day's window: 100,000 + day × 8,000 onwards.</summary>
+    public static IReadOnlyList<int> Default(DateTime utcNow)
+    {
+        var day = (int)(utcNow.Date - Epoch).TotalDays;
+        var start = 100_000 + day * DailyWindow;
+        return Regression().Concat(Enumerable.Range(1, 2000)).Concat(Enumerable.Range(start, DailyWindow)).Distinct().ToList();
+    }
+
+    /// <summary>Seeds that once failed, kept for good: "seed  # what it caught" per line.</summary>
+    public static IEnumerable<int> Regression()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "regression-seeds.txt");
+        foreach (var line in File.ReadLines(path))
+        {
+            var text = line.Split('#', 2)[0].Trim();
+            if (text.Length == 0) continue;
+            yield return int.TryParse(text, out var seed) ? seed : throw new FormatException($"regression-seeds.txt: not a seed: '{line}'");
+        }
+    }
+}
+
 internal static class SeedRange
 {
+    public static IReadOnlyList<int> Expand((int From, int To) range) => Enumerable.Range(range.From, range.To - range.From + 1).ToList();
+
+    /// <summary>Consecutive runs of seeds as "a-b" (for the log).</summary>
+    public static string Describe(IReadOnlyList<int> seeds)
+    {
+        var parts = new List<string>();
+        var sorted = seeds.Order().ToList();
+        for (var i = 0; i < sorted.Count;)
+        {
+            var j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1) j++;
+            parts.Add(i == j ? $"{sorted[i]}" : $"{sorted[i]}-{sorted[j]}");
+            i = j + 1;
+        }
+        return string.Join(",", parts.Take(8)) + (parts.Count > 8 ? ",..." : "");
+    }
+
     /// <summary>"a-b" (inclusive) or "n".</summary>
     public static (int From, int To) Parse(string text)
     {
