@@ -18,9 +18,13 @@ internal readonly record struct CallFailure(FailureKind Kind, CoordinatorExcepti
 {
     public bool Retryable(bool readOnly) => Kind == FailureKind.NotSent || (Kind == FailureKind.Transient && readOnly);
 
-    /// <param name="sent">Whether the attempt's request was handed to a connection (<see cref="RequestSentTracker"/>).</param>
+    /// <param name="sent">Whether the attempt's request was handed to a connection (<see cref="RequestSentTracker"/>).
+    /// A connection that could not even be opened counts as not sent.</param>
+    /// <remarks>The caller rules out its own cancellation first: any other cancellation is a broken call.</remarks>
     public static CallFailure Classify(Exception e, bool sent = true) => e switch
     {
+        RpcException { StatusCode: StatusCode.Unavailable, Status.DebugException: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } re =>
+            new(FailureKind.NotSent, From(re)),
         CoordinatorException { StatusCode: StatusCode.Unavailable } ce => new(sent ? FailureKind.Transient : FailureKind.NotSent, ce),
         CoordinatorException ce => new(FailureKind.Final, ce),
         RpcException { StatusCode: StatusCode.Unavailable } re => new(sent ? FailureKind.Transient : FailureKind.NotSent, From(re)),
@@ -29,6 +33,8 @@ internal readonly record struct CallFailure(FailureKind Kind, CoordinatorExcepti
             new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "connection lost: " + re.Status.Detail, re)),
         RpcException re => new(FailureKind.Final, From(re)),
         IOException or HttpRequestException => new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "connection lost: " + e.Message, e)),
+        // Grpc.Net.Client reports a call its connection dropped under as cancelled.
+        OperationCanceledException => new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "call broken: " + e.Message, e)),
         _ => new(FailureKind.Final, new CoordinatorException(StatusCode.Unknown, e.Message, e)),
     };
 

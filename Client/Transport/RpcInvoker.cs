@@ -52,8 +52,9 @@ internal sealed class RpcInvoker : IDisposable
                 {
                     throw new CoordinatorException(StatusCode.DeadlineExceeded, "context deadline exceeded", e);
                 }
-                catch (RpcException e)
+                catch (Exception e) when (e is RpcException || (e is OperationCanceledException && !ct.IsCancellationRequested))
                 {
+                    if (DateTime.UtcNow >= deadline) throw new CoordinatorException(StatusCode.DeadlineExceeded, "context deadline exceeded", e);
                     var failure = CallFailure.Classify(e, tracker.Sent);
                     if (!failure.Retryable(method.ReadOnly) || attempt >= Retry.MaxAttempts) throw failure.Exception;
                     ClientTelemetry.Failovers.Add(1, tag);

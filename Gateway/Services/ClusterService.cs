@@ -21,7 +21,7 @@ public sealed class ClusterService(ICoordinatorNode node, ResponseHeaderFactory 
         {
             var message = new Member { ID = member.Id, Name = member.Name, IsLearner = member.IsLearner };
             message.PeerURLs.AddRange(member.PeerUrls);
-            message.ClientURLs.AddRange(member.ClientUrls);
+            message.ClientURLs.AddRange(member.ClientUrls.Select(AsConfigured));
             response.Members.Add(message);
         }
         return Task.FromResult(response);
@@ -31,6 +31,7 @@ public sealed class ClusterService(ICoordinatorNode node, ResponseHeaderFactory 
     {
         var response = await Admin("MemberAdd").MemberAddAsync(request, context.CancellationToken);
         response.Header = headers.Current();
+        WithSchemes(response.Members);
         return response;
     }
 
@@ -38,6 +39,7 @@ public sealed class ClusterService(ICoordinatorNode node, ResponseHeaderFactory 
     {
         var response = await Admin("MemberRemove").MemberRemoveAsync(request, context.CancellationToken);
         response.Header = headers.Current();
+        WithSchemes(response.Members);
         return response;
     }
 
@@ -45,6 +47,7 @@ public sealed class ClusterService(ICoordinatorNode node, ResponseHeaderFactory 
     {
         var response = await Admin("MemberUpdate").MemberUpdateAsync(request, context.CancellationToken);
         response.Header = headers.Current();
+        WithSchemes(response.Members);
         return response;
     }
 
@@ -52,7 +55,25 @@ public sealed class ClusterService(ICoordinatorNode node, ResponseHeaderFactory 
     {
         var response = await Admin("MemberPromote").MemberPromoteAsync(request, context.CancellationToken);
         response.Header = headers.Current();
+        WithSchemes(response.Members);
         return response;
+    }
+
+    /// <summary>
+    /// Client URLs as configured (<c>http://host:port</c>), as etcd reports them. The node hands them over without
+    /// their scheme (a workaround from before the client port accepted URL authorities, kept in the replica host,
+    /// which this gateway does not own); client ports are cleartext only, so the scheme is http.
+    /// </summary>
+    internal static string AsConfigured(string url) => url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url;
+
+    private static void WithSchemes(Google.Protobuf.Collections.RepeatedField<Member> members)
+    {
+        foreach (var member in members)
+        {
+            var urls = member.ClientURLs.Select(AsConfigured).ToList();
+            member.ClientURLs.Clear();
+            member.ClientURLs.AddRange(urls);
+        }
     }
 
     private IClusterAdmin Admin(string method) =>
