@@ -28,6 +28,7 @@ public sealed class EtcdStatusInterceptor(ICoordinatorNode node, IHostApplicatio
         Task<TResponse> task;
         try
         {
+            RefuseIfPastDeadline(context);
             task = continuation(request, context);
         }
         catch (Exception e)
@@ -56,6 +57,7 @@ public sealed class EtcdStatusInterceptor(ICoordinatorNode node, IHostApplicatio
         using var aware = new ShutdownAwareCallContext(context, Shutdown);
         try
         {
+            RefuseIfPastDeadline(context);
             return await continuation(request, aware).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -92,6 +94,13 @@ public sealed class EtcdStatusInterceptor(ICoordinatorNode node, IHostApplicatio
         {
             throw Fail(e, context);
         }
+    }
+
+    /// <summary>A call whose deadline passed before its handler could start (its request took longer to arrive
+    /// than its grpc-timeout) fails without running: Grpc.AspNetCore would still run it and discard the answer.</summary>
+    private static void RefuseIfPastDeadline(ServerCallContext context)
+    {
+        if (context.Deadline <= DateTime.UtcNow) throw new RpcException(new Status(StatusCode.DeadlineExceeded, EtcdStatus.DeadlineText));
     }
 
     /// <summary>Lock and Campaign wait for their turn as long as it takes.</summary>

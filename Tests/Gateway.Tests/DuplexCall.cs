@@ -16,6 +16,9 @@ public sealed class DuplexCall<TResponse>(
 
     public ValueTask SendAsync(IMessage message) => content.WriteAsync(GrpcWire.Frame(message));
 
+    /// <summary>Sends exactly these bytes (a garbled or partial frame).</summary>
+    public ValueTask SendRawAsync(byte[] bytes) => content.WriteAsync(bytes);
+
     public void CompleteRequests() => content.Complete();
 
     /// <summary>The next response, or default when the server ended the stream.</summary>
