@@ -33,7 +33,7 @@ public sealed partial class CoordinatorClient
         {
             await using var call = Invoker.OpenStream<WatchRequest, WatchResponse>(
                 "/etcdserverpb.Watch/Watch", (c, o) => c.Watch.Watch(o), HasLeaderHeader);
-            var watchdog = new WatchWatchdog(call, Options.WatchInactivityTimeout);
+            var watchdog = new WatchWatchdog(call, Options.WatchInactivityTimeout, Options.RequestTimeout);
             Exception? broken = null;
             try
             {

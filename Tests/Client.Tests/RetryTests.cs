@@ -1,13 +1,6 @@
-using System.Net;
-using Coordinator.Tests.Integration;
+using Coordinator.Client.Tests.Fixtures;
 using Etcdserverpb;
-using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Coordinator.Client.Tests;
 
@@ -19,32 +12,18 @@ namespace Coordinator.Client.Tests;
 /// </summary>
 public sealed class RetryTests : IAsyncLifetime
 {
-    private readonly int _port = FreePorts.Take(1)[0];
-    private WebApplication? _app;
+    private readonly ScriptedServer _server = new();
     private readonly ScriptedKv _kv = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null) await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private async Task StartServerAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(_kv);
-        _app = builder.Build();
-        _app.MapGrpcService<ScriptedKv>();
-        await _app.StartAsync();
-    }
+    private Task StartServerAsync() => _server.StartAsync(_kv);
 
     private CoordinatorClient NewClient() => new(new CoordinatorClientOptions
     {
-        Endpoints = [$"127.0.0.1:{_port}"],
+        Endpoints = [_server.Endpoint],
         RequestTimeout = TimeSpan.FromSeconds(10),
         Retry = new RetryPolicy { MaxAttempts = 20, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) },
     });
