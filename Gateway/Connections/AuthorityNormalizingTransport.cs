@@ -23,7 +23,10 @@ internal sealed class AuthorityNormalizingTransport : IDuplexPipe, IAsyncDisposa
     private const int MaxBufferedBlock = 1 << 20;
 
     private readonly IDuplexPipe _inner;
-    private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false, pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+    // Inline schedulers: Kestrel's frame loop continues on the pump's thread when the pump flushes (and the pump on
+    // Kestrel's when it frees space), so the extra pipe costs a copy, not a thread-pool hop per read.
+    private readonly Pipe _input = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        useSynchronizationContext: false, pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
     private readonly Task _pump;
     private readonly ArrayBufferWriter<byte> _block = new();
     private byte[]? _heldFrames; // original bytes of an unfinished header block

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,8 +7,8 @@ namespace Coordinator.Gateway.Grpc;
 /// Grpc.AspNetCore enforces the request limit (<see cref="GatewayOptions.MaxRequestBytes"/>) from a frame's header,
 /// before reading the message, and answers RESOURCE_EXHAUSTED with its own text. etcd clients see grpc-go's text
 /// with both sizes; this swaps the text once the call has ended (the status is still unsent then: in the headers
-/// of a trailers-only response, or in trailers, which go out after the application returns). The refused
-/// frame's header is still unread in the request body, so the declared length comes from there.
+/// of a trailers-only response, or in trailers, which go out after the application returns). The refused frame's
+/// declared length comes from a <see cref="FrameHeaderRecorder"/> over the gRPC request's body.
 /// </summary>
 public sealed class MessageSizeStatusMiddleware(RequestDelegate next, GatewayOptions options)
 {
@@ -18,40 +16,26 @@ public sealed class MessageSizeStatusMiddleware(RequestDelegate next, GatewayOpt
 
     public async Task InvokeAsync(HttpContext context)
     {
-        await next(context);
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true
+            || context.Features.Get<IRequestBodyPipeFeature>() is not { } body)
+        {
+            await next(context);
+            return;
+        }
+        var recorder = new FrameHeaderRecorder(body.Reader);
+        context.Features.Set<IRequestBodyPipeFeature>(recorder);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(body);
+        }
         var headers = !context.Response.HasStarted ? context.Response.Headers
             : context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
         if (headers is null || headers.IsReadOnly || !headers.TryGetValue("grpc-message", out var message) || message != FrameworkText)
             return;
-        var length = await DeclaredLengthAsync(context.Request);
-        headers["grpc-message"] = EtcdStatus.TooLargeText(length, options.MaxRequestBytes);
+        headers["grpc-message"] = EtcdStatus.TooLargeText(Math.Max(recorder.LastDeclaredLength, 0), options.MaxRequestBytes);
     }
-
-    /// <summary>The refused frame's length. Its header was examined, so this waits for the next bytes of the body
-    /// (the client is still sending the message) or its end, briefly: a stalled client gets 0.</summary>
-    private static async Task<long> DeclaredLengthAsync(HttpRequest request)
-    {
-        using var wait = new CancellationTokenSource(PeekTimeout);
-        using var _ = wait.Token.Register(request.BodyReader.CancelPendingRead);
-        try
-        {
-            var result = await request.BodyReader.ReadAsync(CancellationToken.None);
-            var buffer = result.Buffer;
-            long length = 0;
-            if (buffer.Length >= 5)
-            {
-                Span<byte> header = stackalloc byte[5];
-                buffer.Slice(0, 5).CopyTo(header);
-                length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-            }
-            request.BodyReader.AdvanceTo(buffer.Start);
-            return length;
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            return 0;
-        }
-    }
-
-    private static readonly TimeSpan PeekTimeout = TimeSpan.FromMilliseconds(200);
 }
