@@ -1,5 +1,6 @@
 using Coordinator.Client.Transport;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Client;
 
@@ -9,7 +10,7 @@ public sealed partial class CoordinatorClient
     public async Task<LeaseGrantResponse> GrantAsync(long ttlSeconds, long id = 0, CancellationToken ct = default)
     {
         var response = await Invoker.UnaryAsync(EtcdMethods.LeaseGrant, new LeaseGrantRequest { TTL = ttlSeconds, ID = id }, ct).ConfigureAwait(false);
-        if (!string.IsNullOrEmpty(response.Error)) throw new CoordinatorException(GrpcStatusCode.Unknown, response.Error);
+        if (!string.IsNullOrEmpty(response.Error)) throw new CoordinatorException(StatusCode.Unknown, response.Error);
         return response;
     }
 

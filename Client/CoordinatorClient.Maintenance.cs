@@ -1,5 +1,6 @@
 using Coordinator.Client.Transport;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Client;
 
@@ -26,19 +27,18 @@ public sealed partial class CoordinatorClient
     public async Task<long> SnapshotAsync(Stream destination, CancellationToken ct = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, DisposedToken);
-        await using var call = Invoker.OpenStream(EtcdMethods.Snapshot);
-        call.Send(new SnapshotRequest());
-        call.CompleteRequests();
+        using var call = Invoker.Clients.Maintenance.Snapshot(new SnapshotRequest(), cancellationToken: linked.Token);
         long written = 0;
         try
         {
-            while (await call.ReadAsync(linked.Token).ConfigureAwait(false) is { } chunk)
+            while (await call.ResponseStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
+                var chunk = call.ResponseStream.Current;
                 chunk.Blob.WriteTo(destination);
                 written += chunk.Blob.Length;
             }
         }
-        catch (Exception e) when (e is not CoordinatorException && e is not OperationCanceledException)
+        catch (RpcException e)
         {
             throw CallFailure.Classify(e).Exception;
         }

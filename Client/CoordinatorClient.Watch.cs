@@ -2,24 +2,26 @@ using System.Runtime.CompilerServices;
 using Coordinator.Client.Diagnostics;
 using Coordinator.Client.Transport;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Client;
 
 public sealed partial class CoordinatorClient
 {
     // etcd's watch interceptor: fail the stream when the member has no leader instead of going quiet.
-    private static readonly KeyValuePair<string, string>[] HasLeaderHeader = [new("hasleader", "true")];
+    private static readonly Metadata HasLeaderHeader = new() { { "hasleader", "true" } };
 
     /// <summary>Every change of <paramref name="range"/> (a key, or <see cref="KeyRange.Prefix(string)"/>) from
     /// <paramref name="fromRevision"/> on (0 = changes after the watch starts), in revision order.
     /// <para>Never ends silently: when the stream breaks (member killed or restarted, connection lost, member
-    /// without leader) the watch is re-created on a healthy endpoint from the last delivered revision + 1;
+    /// without leader) or goes silent (<see cref="CoordinatorClientOptions.WatchInactivityTimeout"/>, checked with
+    /// progress requests), the watch is re-created on the next member from the last delivered revision + 1;
     /// events already delivered are skipped, so each is yielded exactly once. It ends only by
     /// <paramref name="ct"/> (OperationCanceledException), by disposing the client, or by an error:
     /// <see cref="WatchCompactedException"/> when the revision it must start from was compacted (also after a
     /// resume), or a <see cref="CoordinatorException"/> the server will not change its mind about
     /// (e.g. InvalidArgument).</para>
-    /// One HTTP/2 stream per watch, multiplexed on the endpoint's single connection.</summary>
+    /// One HTTP/2 stream per watch, multiplexed on the member's single connection.</summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(KeyRange range, long fromRevision = 0, bool prevKv = false,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -29,13 +31,26 @@ public sealed partial class CoordinatorClient
         var next = fromRevision;
         for (var failures = 0; ; failures++)
         {
-            await using var call = Invoker.OpenStream(EtcdMethods.Watch, HasLeaderHeader);
-            call.Send(new WatchRequest
+            await using var call = Invoker.OpenStream<WatchRequest, WatchResponse>(
+                "/etcdserverpb.Watch/Watch", (c, o) => c.Watch.Watch(o), HasLeaderHeader);
+            var watchdog = new WatchWatchdog(call, Options.WatchInactivityTimeout, Options.RequestTimeout);
+            Exception? broken = null;
+            try
             {
-                CreateRequest = new WatchCreateRequest { Key = range.Key, RangeEnd = range.RangeEnd, StartRevision = next, PrevKv = prevKv },
-            });
-            Exception broken;
-            while (true)
+                await call.SendAsync(new WatchRequest
+                {
+                    CreateRequest = new WatchCreateRequest
+                    {
+                        Key = range.Key, RangeEnd = range.RangeEnd, StartRevision = next, PrevKv = prevKv, ProgressNotify = true,
+                    },
+                }, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                broken = e;
+            }
+            using var watching = broken is null ? watchdog.Start(token) : null;
+            while (broken is null)
             {
                 WatchResponse? response;
                 try
@@ -44,21 +59,21 @@ public sealed partial class CoordinatorClient
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {
-                    broken = e;
+                    broken = watchdog.GaveUp ? new CoordinatorException(StatusCode.Unavailable, "watch stream silent past its inactivity timeout") : e;
                     break;
                 }
+                watchdog.Heard();
                 if (response is null)
                 {
-                    broken = new CoordinatorException(GrpcStatusCode.Unavailable, "watch stream ended by the server");
+                    broken = new CoordinatorException(StatusCode.Unavailable, "watch stream ended by the server");
                     break;
                 }
                 if (response.CompactRevision != 0) throw new WatchCompactedException(response.CompactRevision, next);
                 if (response.Canceled)
-                    throw new CoordinatorException(GrpcStatusCode.FailedPrecondition, "watch canceled by the server: " + response.CancelReason);
+                    throw new CoordinatorException(StatusCode.FailedPrecondition, "watch canceled by the server: " + response.CancelReason);
                 if (response.Created)
                 {
                     failures = 0;
-                    call.Endpoint.MarkHealthy();
                     if (next == 0) next = response.Header.Revision + 1;
                 }
                 // Events of one revision arrive in one response; skip against the floor at the batch start.
@@ -71,11 +86,10 @@ public sealed partial class CoordinatorClient
                 }
             }
 
-            var failure = CallFailure.Classify(broken);
+            var failure = CallFailure.Classify(broken!);
             if (failure.Kind == FailureKind.Final) throw failure.Exception;
-            Invoker.MarkUnhealthy(call.Endpoint, failure.Exception.Detail);
             ClientTelemetry.WatchResumes.Add(1);
-            Log.WatchResuming(Logger, range.ToString(), call.Endpoint.ToString(), next, failure.Exception.Detail);
+            Log.WatchResuming(Logger, range.ToString(), next, failure.Exception.Detail);
             await Task.Delay(Invoker.Retry.BackoffFor(failures), token).ConfigureAwait(false);
         }
     }

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Coordinator.Client;
 
 /// <summary>Client of the etcd v3 API (Coordinator or etcd 3.4). Thread-safe; create one per process and share
-/// it. Holds one HTTP/2 connection per endpoint; every call, watch and keep-alive multiplexes on those.
+/// it. One Grpc.Net.Client channel balances over the endpoints (one HTTP/2 connection per member); every call,
+/// watch and keep-alive multiplexes on those.
 /// API areas live in partial files: KV, watch, lease, cluster, maintenance.</summary>
 public sealed partial class CoordinatorClient : IDisposable, IAsyncDisposable
 {
@@ -16,7 +17,7 @@ public sealed partial class CoordinatorClient : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Logger = options.LoggerFactory?.CreateLogger<CoordinatorClient>() ?? (ILogger)NullLogger.Instance;
-        Invoker = new GrpcInvoker(options, Logger);
+        Invoker = new RpcInvoker(options, Logger);
     }
 
     /// <summary>Shorthand: <c>new CoordinatorClient("127.0.0.1:2379", "127.0.0.1:22379")</c>.</summary>
@@ -28,9 +29,9 @@ public sealed partial class CoordinatorClient : IDisposable, IAsyncDisposable
     public CoordinatorClientOptions Options { get; }
 
     /// <summary>The endpoints' base addresses, in configuration order.</summary>
-    public IReadOnlyList<Uri> Endpoints => Invoker.Pool.All.Select(e => e.Address).ToArray();
+    public IReadOnlyList<Uri> Endpoints => Invoker.Endpoints;
 
-    internal GrpcInvoker Invoker { get; }
+    internal RpcInvoker Invoker { get; }
 
     internal ILogger Logger { get; }
 

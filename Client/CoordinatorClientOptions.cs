@@ -26,6 +26,11 @@ public sealed class CoordinatorClientOptions
     /// <summary>How long a PING may go unanswered before the connection is considered dead.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A watch stream silent this long is asked for a progress notification; silent for twice this long,
+    /// it is abandoned and the watch resumes on the next member from its last revision. A watch not created within
+    /// <see cref="RequestTimeout"/> is retried the same way.</summary>
+    public TimeSpan WatchInactivityTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     public RetryPolicy Retry { get; set; } = new();
 
     /// <summary>Optional; when null the client logs nothing. Set by DI from the container.</summary>

@@ -1,18 +1,23 @@
 namespace Coordinator.Client;
 
-/// <summary>Retries and failover. Reads are retried on UNAVAILABLE and transport failures; writes only when
-/// the request provably never left the client (connection refused, dial timeout).</summary>
+/// <summary>Retries and failover, as etcd's Go client does them: read-only calls are retried on UNAVAILABLE
+/// (the next attempt goes to the next member with a live connection); writes only when the request cannot have
+/// reached a server (no member was reachable).</summary>
 public sealed class RetryPolicy
 {
     /// <summary>Attempts per call, the first included. Bounded by <see cref="CoordinatorClientOptions.RequestTimeout"/> too.</summary>
     public int MaxAttempts { get; set; } = 10;
 
-    /// <summary>Pause before a retry after every endpoint was tried once; doubles up to <see cref="MaxBackoff"/>.</summary>
+    /// <summary>Pause before a retry after every endpoint was tried once; doubles up to <see cref="MaxBackoff"/>.
+    /// Also the first delay before reconnecting to a member whose connection failed.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The longest pause between retry rounds, and between reconnection attempts to one member.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an endpoint that failed is skipped by round-robin (unless every endpoint is unhealthy).</summary>
+    /// <summary>No effect: the balancer skips a member as long as its connection is down and reconnects it with
+    /// backoff. Kept so existing configuration still binds.</summary>
+    [Obsolete("The balancer tracks each member's connection; this setting has no effect.")]
     public TimeSpan UnhealthyPeriod { get; set; } = TimeSpan.FromSeconds(3);
 
     internal TimeSpan BackoffFor(int round)

@@ -19,6 +19,12 @@ public sealed record GatewayOptions
     /// <summary>How long /health waits for a linearizable read before reporting unhealthy.</summary>
     public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the leader is sampled for etcd_server_leader_changes_seen_total.</summary>
+    /// <summary>Silence on a client connection after which the server PINGs it (etcd's --grpc-keepalive-interval, 2 h).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long that PING may go unanswered before the connection is closed (--grpc-keepalive-timeout, 20 s).</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often the leader is sampled for etcd_server_leader_changes_seen_total and grpc.health.v1.</summary>
     public TimeSpan LeaderSampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -1,7 +1,9 @@
 using Coordinator.Gateway.Grpc;
+using Coordinator.Gateway.Health;
 using Coordinator.Gateway.Http;
 using Coordinator.Gateway.Services;
 using Coordinator.Gateway.Watch;
+using Grpc.HealthCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,25 +14,37 @@ namespace Coordinator.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the gateway's services, method table and HTTP endpoints. The host registers the
-    /// <see cref="ICoordinatorNode"/> itself. Extra <see cref="IGrpcService"/>s registered after this call
-    /// add to (or replace entries of) the method table.
+    /// Registers Grpc.AspNetCore with the gateway's services, interceptor, health and reflection, and the HTTP
+    /// endpoints. The host registers the <see cref="ICoordinatorNode"/> itself (and <see cref="IClusterAdmin"/>
+    /// when it has one). Services and the interceptor are singletons: nothing is constructed per call.
     /// </summary>
     public static IServiceCollection AddCoordinatorGateway(this IServiceCollection services, GatewayOptions? options = null)
     {
-        services.AddSingleton(options ?? new GatewayOptions());
+        options ??= new GatewayOptions();
+        services.AddSingleton(options);
         services.AddSingleton<ResponseHeaderFactory>();
         services.AddSingleton<RaftProposer>();
 
-        // Order matters: placeholders first, real services replace them.
-        services.AddSingleton<IGrpcService, PlannedServices>();
-        services.AddSingleton<IGrpcService, KvService>();
-        services.AddSingleton<IGrpcService, LeaseService>();
-        services.AddSingleton<IGrpcService, ClusterService>();
-        services.AddSingleton<IGrpcService, MaintenanceService>();
-        services.AddSingleton<IGrpcService, WatchService>();
-        services.AddSingleton<IGrpcService, LockService>();
-        services.AddSingleton<IGrpcService, ElectionService>();
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
+            // etcd sends responses of any size (its send limit is MaxInt32).
+            grpc.MaxSendMessageSize = null;
+            grpc.Interceptors.Add<EtcdStatusInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.AddSingleton<EtcdStatusInterceptor>();
+        services.AddSingleton<KvService>();
+        services.AddSingleton<WatchService>();
+        services.AddSingleton<LeaseService>();
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<MaintenanceService>();
+        services.AddSingleton<AuthService>();
+        services.AddSingleton<LockService>();
+        services.AddSingleton<ElectionService>();
+        services.AddSingleton<HealthServiceImpl>();
+        services.AddSingleton<LeaderHealthPublisher>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<LeaderHealthPublisher>());
 
         // The host may register its own hub (or options) first.
         services.TryAddSingleton(WatchHubOptions.Default);
@@ -40,14 +54,6 @@ public static class GatewayServiceCollectionExtensions
             return new WatchHub(node.Store, node.Events, provider.GetRequiredService<WatchHubOptions>(),
                 provider.GetService<ILoggerFactory>()?.CreateLogger<WatchHub>());
         });
-
-        services.AddSingleton(provider =>
-        {
-            var table = new GrpcMethodTable();
-            foreach (var service in provider.GetServices<IGrpcService>()) service.Register(table);
-            return table;
-        });
-        services.AddSingleton<GrpcDispatcher>();
 
         services.AddSingleton<LeaderChangeCounter>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<LeaderChangeCounter>());

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Coordinator.Bench.Grpc;
+using Grpc.Core;
 using Coordinator.Bench.Etcd;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -85,17 +85,17 @@ public sealed class Cluster : IAsyncDisposable
         {
             foreach (var endpoint in pending.ToList())
             {
-                using var connection = new GrpcConnection(endpoint);
+                using var connection = new EtcdClient(endpoint);
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 attempt.CancelAfter(TimeSpan.FromSeconds(1));
                 try
                 {
-                    await new EtcdClient(connection).RangeAsync(probe, attempt.Token);
+                    await connection.RangeAsync(probe, attempt.Token);
                     pending.Remove(endpoint);
                     if (anyEndpoint)
                         return Stopwatch.GetTimestamp();
                 }
-                catch (Exception e) when (e is GrpcStatusException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested) { }
+                catch (Exception e) when (e is RpcException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested) { }
             }
             if (pending.Count == 0)
                 return Stopwatch.GetTimestamp();

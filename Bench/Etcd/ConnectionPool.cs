@@ -1,5 +1,3 @@
-using Coordinator.Bench.Grpc;
-
 namespace Coordinator.Bench.Etcd;
 
 /// <summary>
@@ -16,7 +14,7 @@ public sealed class ConnectionPool : IDisposable
             throw new ArgumentException("at least one endpoint is needed", nameof(endpoints));
         _clients = new EtcdClient[Math.Max(1, conns)];
         for (var i = 0; i < _clients.Length; i++)
-            _clients[i] = new EtcdClient(new GrpcConnection(endpoints[i % endpoints.Count]));
+            _clients[i] = new EtcdClient(endpoints[i % endpoints.Count]);
     }
 
     public int Count => _clients.Length;
@@ -26,6 +24,6 @@ public sealed class ConnectionPool : IDisposable
     public void Dispose()
     {
         foreach (var c in _clients)
-            c.Connection.Dispose();
+            c.Dispose();
     }
 }

@@ -1,33 +1,83 @@
-using Coordinator.Bench.Grpc;
+using System.Net;
 using Etcdserverpb;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using V3lockpb;
 
 namespace Coordinator.Bench.Etcd;
 
-/// <summary>Typed etcd v3 calls over one <see cref="GrpcConnection"/>.</summary>
-public sealed class EtcdClient(GrpcConnection connection)
+/// <summary>
+/// Typed etcd v3 calls over one Grpc.Net.Client channel to one endpoint (one HTTP/2 connection, more only when
+/// the server's stream limit is reached). Lean on purpose: no retries, no balancing, no deadlines. Owns the channel.
+/// </summary>
+public sealed class EtcdClient : IDisposable
 {
-    public GrpcConnection Connection { get; } = connection;
+    private readonly GrpcChannel _channel;
+    private readonly KV.KVClient _kv;
+    private readonly Lease.LeaseClient _lease;
+    private readonly Watch.WatchClient _watch;
+    private readonly Maintenance.MaintenanceClient _maintenance;
+    private readonly V3lockpb.Lock.LockClient _lock;
 
-    public Task<PutResponse> PutAsync(PutRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Put, r, ct);
-    public Task<RangeResponse> RangeAsync(RangeRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Range, r, ct);
-    public Task<TxnResponse> TxnAsync(TxnRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Txn, r, ct);
-    public Task<DeleteRangeResponse> DeleteAsync(DeleteRangeRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.DeleteRange, r, ct);
-    public Task<StatusResponse> StatusAsync(CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Status, new StatusRequest(), ct);
-    public Task<LockResponse> LockAsync(LockRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Lock, r, ct);
-    public Task<UnlockResponse> UnlockAsync(UnlockRequest r, CancellationToken ct) => Connection.UnaryAsync(EtcdMethods.Unlock, r, ct);
+    public EtcdClient(string endpoint)
+    {
+        Endpoint = endpoint;
+        _channel = GrpcChannel.ForAddress(endpoint.Contains("://") ? endpoint : "http://" + endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                // Kestrel allows 100 streams per connection by default; long-lived watches must not starve unary calls.
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                // Real etcd answers pings sent more often than every 5 s with GOAWAY ENHANCE_YOUR_CALM.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                InitialHttp2StreamWindowSize = 1 << 20,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            },
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = null,
+            MaxRetryAttempts = 0,
+        });
+        var invoker = _channel.CreateCallInvoker();
+        _kv = new KV.KVClient(invoker);
+        _lease = new Lease.LeaseClient(invoker);
+        _watch = new Watch.WatchClient(invoker);
+        _maintenance = new Maintenance.MaintenanceClient(invoker);
+        _lock = new V3lockpb.Lock.LockClient(invoker);
+    }
+
+    public string Endpoint { get; }
+
+    private static CallOptions Options(CancellationToken ct) => new(cancellationToken: ct);
+
+    public Task<PutResponse> PutAsync(PutRequest r, CancellationToken ct) => _kv.PutAsync(r, Options(ct)).ResponseAsync;
+    public Task<RangeResponse> RangeAsync(RangeRequest r, CancellationToken ct) => _kv.RangeAsync(r, Options(ct)).ResponseAsync;
+    public Task<TxnResponse> TxnAsync(TxnRequest r, CancellationToken ct) => _kv.TxnAsync(r, Options(ct)).ResponseAsync;
+    public Task<DeleteRangeResponse> DeleteAsync(DeleteRangeRequest r, CancellationToken ct) => _kv.DeleteRangeAsync(r, Options(ct)).ResponseAsync;
+    public Task<StatusResponse> StatusAsync(CancellationToken ct) => _maintenance.StatusAsync(new StatusRequest(), Options(ct)).ResponseAsync;
+    public Task<LockResponse> LockAsync(LockRequest r, CancellationToken ct) => _lock.LockAsync(r, Options(ct)).ResponseAsync;
+    public Task<UnlockResponse> UnlockAsync(UnlockRequest r, CancellationToken ct) => _lock.UnlockAsync(r, Options(ct)).ResponseAsync;
 
     public async Task<long> GrantLeaseAsync(long ttlSeconds, CancellationToken ct) =>
-        (await Connection.UnaryAsync(EtcdMethods.LeaseGrant, new LeaseGrantRequest { TTL = ttlSeconds }, ct).ConfigureAwait(false)).ID;
+        (await _lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = ttlSeconds }, Options(ct)).ResponseAsync.ConfigureAwait(false)).ID;
 
     public Task RevokeLeaseAsync(long id, CancellationToken ct) =>
-        Connection.UnaryAsync(EtcdMethods.LeaseRevoke, new LeaseRevokeRequest { ID = id }, ct);
+        _lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, Options(ct)).ResponseAsync;
 
     public Task<RangeResponse> GetAsync(ByteString key, bool serializable, CancellationToken ct) =>
         RangeAsync(new RangeRequest { Key = key, Serializable = serializable }, ct);
 
-    public WatchStream OpenWatch(CancellationToken ct) => new(Connection.Duplex(EtcdMethods.Watch, ct), ct);
+    public WatchStream OpenWatch(CancellationToken ct) => new(new DuplexStream<WatchRequest, WatchResponse>(_watch.Watch(Options(ct))), ct);
 
-    public GrpcDuplexCall<LeaseKeepAliveResponse> OpenKeepAlive(CancellationToken ct) => Connection.Duplex(EtcdMethods.LeaseKeepAlive, ct);
+    public DuplexStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse> OpenKeepAlive(CancellationToken ct) =>
+        new(_lease.LeaseKeepAlive(Options(ct)));
+
+    public void Dispose() => _channel.Dispose();
 }

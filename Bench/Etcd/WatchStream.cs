@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Coordinator.Bench.Grpc;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Bench.Etcd;
 
@@ -10,13 +10,13 @@ namespace Coordinator.Bench.Etcd;
 /// </summary>
 public sealed class WatchStream : IAsyncDisposable
 {
-    private readonly GrpcDuplexCall<WatchResponse> _call;
+    private readonly DuplexStream<WatchRequest, WatchResponse> _call;
     private readonly ConcurrentQueue<(TaskCompletionSource<long> Created, Action<WatchResponse> Handler)> _pendingCreates = new();
     private readonly ConcurrentDictionary<long, Action<WatchResponse>> _handlers = new();
     private readonly object _createOrder = new();
     private readonly Task _reader;
 
-    internal WatchStream(GrpcDuplexCall<WatchResponse> call, CancellationToken ct)
+    internal WatchStream(DuplexStream<WatchRequest, WatchResponse> call, CancellationToken ct)
     {
         _call = call;
         _reader = Task.Run(() => ReadLoop(ct), CancellationToken.None);
@@ -55,7 +55,7 @@ public sealed class WatchStream : IAsyncDisposable
                         continue;
                     if (response.Canceled)
                     {
-                        pending.Created.TrySetException(new GrpcStatusException(9, "watch create refused: " + response.CancelReason));
+                        pending.Created.TrySetException(new RpcException(new Status(StatusCode.FailedPrecondition, "watch create refused: " + response.CancelReason)));
                         continue;
                     }
                     _handlers[response.WatchId] = pending.Handler;
@@ -67,14 +67,14 @@ public sealed class WatchStream : IAsyncDisposable
                     handler(response);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or GrpcStatusException or HttpRequestException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or RpcException or HttpRequestException or IOException)
         {
             Fault = e;
         }
         finally
         {
             while (_pendingCreates.TryDequeue(out var pending))
-                pending.Created.TrySetException(Fault ?? new GrpcStatusException(14, "watch stream ended"));
+                pending.Created.TrySetException(Fault ?? new RpcException(new Status(StatusCode.Unavailable, "watch stream ended")));
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Coordinator.Bench.Grpc;
+using Grpc.Core;
 
 namespace Coordinator.Bench.Metrics;
 
@@ -15,13 +15,17 @@ public sealed class ErrorTally
     {
         var label = e switch
         {
-            GrpcStatusException g => g.Label,
+            RpcException r => StatusName(r.StatusCode),
             HttpRequestException h when h.InnerException is { } inner => $"{nameof(HttpRequestException)}({inner.GetType().Name})",
             _ => e.GetType().Name,
         };
         _counts.AddOrUpdate(label, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _total);
     }
+
+    /// <summary>The canonical name: DeadlineExceeded → DEADLINE_EXCEEDED.</summary>
+    public static string StatusName(StatusCode code) =>
+        string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_counts);
 }

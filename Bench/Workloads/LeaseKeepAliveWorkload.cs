@@ -1,4 +1,5 @@
-using Coordinator.Bench.Grpc;
+using Coordinator.Bench.Etcd;
+using Grpc.Core;
 using Coordinator.Bench.Running;
 using Etcdserverpb;
 
@@ -11,7 +12,7 @@ namespace Coordinator.Bench.Workloads;
 public sealed class LeaseKeepAliveWorkload(WorkloadContext context) : Workload(context)
 {
     private long[] _leases = [];
-    private GrpcDuplexCall<LeaseKeepAliveResponse>[] _streams = [];
+    private DuplexStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>[] _streams = [];
     private readonly long[] _turn = new long[context.Options.Clients];
 
     public override string OperationName => $"keep-alive over {Options.Leases} leases";
@@ -33,7 +34,7 @@ public sealed class LeaseKeepAliveWorkload(WorkloadContext context) : Workload(c
         var lease = _leases[(caller + _turn[caller]++ * Options.Clients) % _leases.Length];
         var stream = _streams[caller];
         stream.Send(new LeaseKeepAliveRequest { ID = lease });
-        var response = await stream.ReceiveAsync(ct) ?? throw new GrpcStatusException(14, "keep-alive stream ended");
+        var response = await stream.ReceiveAsync(ct) ?? throw new RpcException(new Status(StatusCode.Unavailable, "keep-alive stream ended"));
         if (response.ID != lease || response.TTL <= 0)
             throw new InvalidDataException($"keep-alive answered lease {response.ID:x} ttl {response.TTL}");
     }

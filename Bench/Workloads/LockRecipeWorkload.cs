@@ -1,5 +1,5 @@
 using Coordinator.Bench.Etcd;
-using Coordinator.Bench.Grpc;
+using Grpc.Core;
 using Coordinator.Bench.Running;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -83,7 +83,7 @@ public sealed class LockRecipeWorkload(WorkloadContext context) : LockWorkload(c
         var id = await watch.CreateAsync(new WatchCreateRequest { Key = key, StartRevision = fromRevision }, r =>
         {
             if (r.Canceled)
-                deleted.TrySetException(new GrpcStatusException(1, "watch canceled: " + r.CancelReason));
+                deleted.TrySetException(new RpcException(new Status(StatusCode.Cancelled, "watch canceled: " + r.CancelReason)));
             foreach (var e in r.Events)
                 if (e.Type == Event.Types.EventType.Delete)
                     deleted.TrySetResult();

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using Pb = Etcdserverpb;
+using EtcdPb = Etcdserverpb;
 
 namespace Coordinator.Client;
 
@@ -7,17 +7,17 @@ namespace Coordinator.Client;
 /// <c>Compare.Value("k") != "v"</c>, <c>Compare.ModRevision("k") &lt; 42</c>.</summary>
 public sealed class Compare
 {
-    internal Compare(Pb.Compare message) => Message = message;
+    internal Compare(EtcdPb.Compare message) => Message = message;
 
-    internal Pb.Compare Message { get; }
+    internal EtcdPb.Compare Message { get; }
 
-    public static CompareOperand Version(KeyRange key) => new(key, Pb.Compare.Types.CompareTarget.Version);
+    public static CompareOperand Version(KeyRange key) => new(key, EtcdPb.Compare.Types.CompareTarget.Version);
 
-    public static CompareOperand CreateRevision(KeyRange key) => new(key, Pb.Compare.Types.CompareTarget.Create);
+    public static CompareOperand CreateRevision(KeyRange key) => new(key, EtcdPb.Compare.Types.CompareTarget.Create);
 
-    public static CompareOperand ModRevision(KeyRange key) => new(key, Pb.Compare.Types.CompareTarget.Mod);
+    public static CompareOperand ModRevision(KeyRange key) => new(key, EtcdPb.Compare.Types.CompareTarget.Mod);
 
-    public static CompareOperand Lease(KeyRange key) => new(key, Pb.Compare.Types.CompareTarget.Lease);
+    public static CompareOperand Lease(KeyRange key) => new(key, EtcdPb.Compare.Types.CompareTarget.Lease);
 
     public static CompareValueOperand Value(KeyRange key) => new(key);
 
@@ -29,28 +29,28 @@ public sealed class Compare
 public readonly struct CompareOperand
 {
     private readonly KeyRange _key;
-    private readonly Pb.Compare.Types.CompareTarget _target;
+    private readonly EtcdPb.Compare.Types.CompareTarget _target;
 
-    internal CompareOperand(KeyRange key, Pb.Compare.Types.CompareTarget target)
+    internal CompareOperand(KeyRange key, EtcdPb.Compare.Types.CompareTarget target)
     {
         _key = key;
         _target = target;
     }
 
-    public static Compare operator ==(CompareOperand left, long right) => left.Build(Pb.Compare.Types.CompareResult.Equal, right);
-    public static Compare operator !=(CompareOperand left, long right) => left.Build(Pb.Compare.Types.CompareResult.NotEqual, right);
-    public static Compare operator <(CompareOperand left, long right) => left.Build(Pb.Compare.Types.CompareResult.Less, right);
-    public static Compare operator >(CompareOperand left, long right) => left.Build(Pb.Compare.Types.CompareResult.Greater, right);
+    public static Compare operator ==(CompareOperand left, long right) => left.Build(EtcdPb.Compare.Types.CompareResult.Equal, right);
+    public static Compare operator !=(CompareOperand left, long right) => left.Build(EtcdPb.Compare.Types.CompareResult.NotEqual, right);
+    public static Compare operator <(CompareOperand left, long right) => left.Build(EtcdPb.Compare.Types.CompareResult.Less, right);
+    public static Compare operator >(CompareOperand left, long right) => left.Build(EtcdPb.Compare.Types.CompareResult.Greater, right);
 
-    private Compare Build(Pb.Compare.Types.CompareResult result, long value)
+    private Compare Build(EtcdPb.Compare.Types.CompareResult result, long value)
     {
-        var message = new Pb.Compare { Key = _key.Key, RangeEnd = _key.RangeEnd, Target = _target, Result = result };
+        var message = new EtcdPb.Compare { Key = _key.Key, RangeEnd = _key.RangeEnd, Target = _target, Result = result };
         switch (_target)
         {
-            case Pb.Compare.Types.CompareTarget.Version: message.Version = value; break;
-            case Pb.Compare.Types.CompareTarget.Create: message.CreateRevision = value; break;
-            case Pb.Compare.Types.CompareTarget.Mod: message.ModRevision = value; break;
-            case Pb.Compare.Types.CompareTarget.Lease: message.Lease = value; break;
+            case EtcdPb.Compare.Types.CompareTarget.Version: message.Version = value; break;
+            case EtcdPb.Compare.Types.CompareTarget.Create: message.CreateRevision = value; break;
+            case EtcdPb.Compare.Types.CompareTarget.Mod: message.ModRevision = value; break;
+            case EtcdPb.Compare.Types.CompareTarget.Lease: message.Lease = value; break;
         }
         return new Compare(message);
     }
@@ -63,16 +63,16 @@ public readonly struct CompareValueOperand
 
     internal CompareValueOperand(KeyRange key) => _key = key;
 
-    public static Compare operator ==(CompareValueOperand left, string right) => left.Build(Pb.Compare.Types.CompareResult.Equal, ByteString.CopyFromUtf8(right));
-    public static Compare operator !=(CompareValueOperand left, string right) => left.Build(Pb.Compare.Types.CompareResult.NotEqual, ByteString.CopyFromUtf8(right));
-    public static Compare operator <(CompareValueOperand left, string right) => left.Build(Pb.Compare.Types.CompareResult.Less, ByteString.CopyFromUtf8(right));
-    public static Compare operator >(CompareValueOperand left, string right) => left.Build(Pb.Compare.Types.CompareResult.Greater, ByteString.CopyFromUtf8(right));
-    public static Compare operator ==(CompareValueOperand left, byte[] right) => left.Build(Pb.Compare.Types.CompareResult.Equal, ByteString.CopyFrom(right));
-    public static Compare operator !=(CompareValueOperand left, byte[] right) => left.Build(Pb.Compare.Types.CompareResult.NotEqual, ByteString.CopyFrom(right));
-    public static Compare operator <(CompareValueOperand left, byte[] right) => left.Build(Pb.Compare.Types.CompareResult.Less, ByteString.CopyFrom(right));
-    public static Compare operator >(CompareValueOperand left, byte[] right) => left.Build(Pb.Compare.Types.CompareResult.Greater, ByteString.CopyFrom(right));
+    public static Compare operator ==(CompareValueOperand left, string right) => left.Build(EtcdPb.Compare.Types.CompareResult.Equal, ByteString.CopyFromUtf8(right));
+    public static Compare operator !=(CompareValueOperand left, string right) => left.Build(EtcdPb.Compare.Types.CompareResult.NotEqual, ByteString.CopyFromUtf8(right));
+    public static Compare operator <(CompareValueOperand left, string right) => left.Build(EtcdPb.Compare.Types.CompareResult.Less, ByteString.CopyFromUtf8(right));
+    public static Compare operator >(CompareValueOperand left, string right) => left.Build(EtcdPb.Compare.Types.CompareResult.Greater, ByteString.CopyFromUtf8(right));
+    public static Compare operator ==(CompareValueOperand left, byte[] right) => left.Build(EtcdPb.Compare.Types.CompareResult.Equal, ByteString.CopyFrom(right));
+    public static Compare operator !=(CompareValueOperand left, byte[] right) => left.Build(EtcdPb.Compare.Types.CompareResult.NotEqual, ByteString.CopyFrom(right));
+    public static Compare operator <(CompareValueOperand left, byte[] right) => left.Build(EtcdPb.Compare.Types.CompareResult.Less, ByteString.CopyFrom(right));
+    public static Compare operator >(CompareValueOperand left, byte[] right) => left.Build(EtcdPb.Compare.Types.CompareResult.Greater, ByteString.CopyFrom(right));
 
-    private Compare Build(Pb.Compare.Types.CompareResult result, ByteString value) =>
-        new(new Pb.Compare { Key = _key.Key, RangeEnd = _key.RangeEnd, Target = Pb.Compare.Types.CompareTarget.Value, Result = result, Value = value });
+    private Compare Build(EtcdPb.Compare.Types.CompareResult result, ByteString value) =>
+        new(new EtcdPb.Compare { Key = _key.Key, RangeEnd = _key.RangeEnd, Target = EtcdPb.Compare.Types.CompareTarget.Value, Result = result, Value = value });
 }
 #pragma warning restore CS0660, CS0661

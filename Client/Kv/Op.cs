@@ -1,17 +1,17 @@
 using Google.Protobuf;
-using Pb = Etcdserverpb;
+using EtcdPb = Etcdserverpb;
 
 namespace Coordinator.Client;
 
 /// <summary>One operation inside a transaction branch: <c>Op.Put("k", "v")</c>, <c>Op.Get(KeyRange.Prefix("p/"))</c>.</summary>
 public sealed class Op
 {
-    private Op(Pb.RequestOp message) => Message = message;
+    private Op(EtcdPb.RequestOp message) => Message = message;
 
-    internal Pb.RequestOp Message { get; }
+    internal EtcdPb.RequestOp Message { get; }
 
     public static Op Get(KeyRange range, RangeOptions? options = null) =>
-        new(new Pb.RequestOp { RequestRange = (options ?? new RangeOptions()).ToRequest(range) });
+        new(new EtcdPb.RequestOp { RequestRange = (options ?? new RangeOptions()).ToRequest(range) });
 
     public static Op Put(string key, string value, long lease = 0, bool prevKv = false) =>
         Put(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value), lease, prevKv);
@@ -20,13 +20,13 @@ public sealed class Op
         Put(ByteString.CopyFrom(key), ByteString.CopyFrom(value), lease, prevKv);
 
     private static Op Put(ByteString key, ByteString value, long lease, bool prevKv) =>
-        new(new Pb.RequestOp { RequestPut = new Pb.PutRequest { Key = key, Value = value, Lease = lease, PrevKv = prevKv } });
+        new(new EtcdPb.RequestOp { RequestPut = new EtcdPb.PutRequest { Key = key, Value = value, Lease = lease, PrevKv = prevKv } });
 
     public static Op Delete(KeyRange range, bool prevKv = false) =>
-        new(new Pb.RequestOp { RequestDeleteRange = new Pb.DeleteRangeRequest { Key = range.Key, RangeEnd = range.RangeEnd, PrevKv = prevKv } });
+        new(new EtcdPb.RequestOp { RequestDeleteRange = new EtcdPb.DeleteRangeRequest { Key = range.Key, RangeEnd = range.RangeEnd, PrevKv = prevKv } });
 
     /// <summary>A nested transaction.</summary>
-    public static Op Txn(TxnBuilder txn) => new(new Pb.RequestOp { RequestTxn = txn.Build() });
+    public static Op Txn(TxnBuilder txn) => new(new EtcdPb.RequestOp { RequestTxn = txn.Build() });
 
     public override string ToString() => Message.ToString();
 }

@@ -1,6 +1,7 @@
 using Coordinator.Client.Diagnostics;
 using Coordinator.Client.Transport;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Client;
 
@@ -11,10 +12,12 @@ namespace Coordinator.Client;
 /// Owns its stream; one background loop is the only reader and writer.</summary>
 public sealed class LeaseKeeper : IAsyncDisposable
 {
+    private static readonly Metadata HasLeader = new() { { "hasleader", "true" } };
+
     private readonly CoordinatorClient _client;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop;
-    private DuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse>? _call;
+    private StreamCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse>? _call;
     private Task _loop = Task.CompletedTask;
     private long _expiresAt; // Environment.TickCount64 ms; the lease is certainly alive before this
     private long _ttlSeconds;
@@ -48,10 +51,10 @@ public sealed class LeaseKeeper : IAsyncDisposable
             try
             {
                 if (await RenewOnceAsync(deadline.Token).ConfigureAwait(false) <= 0)
-                    throw new CoordinatorException(GrpcStatusCode.NotFound, "etcdserver: requested lease not found");
+                    throw new CoordinatorException(StatusCode.NotFound, "etcdserver: requested lease not found");
                 break;
             }
-            catch (Exception e) when (e is not OperationCanceledException && e is not CoordinatorException { StatusCode: GrpcStatusCode.NotFound })
+            catch (Exception e) when (e is not OperationCanceledException && e is not CoordinatorException { StatusCode: StatusCode.NotFound })
             {
                 var failure = CallFailure.Classify(e);
                 await ResetStreamAsync(failure.Exception.Detail).ConfigureAwait(false);
@@ -92,7 +95,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
                 {
                     failures++;
                     var reason = e is OperationCanceledException ? "no answer in time" : CallFailure.Classify(e).Exception.Detail;
-                    Log.KeepAliveFailed(_client.Logger, LeaseId, _call?.Endpoint.ToString() ?? "?", reason);
+                    Log.KeepAliveFailed(_client.Logger, LeaseId, reason);
                     await ResetStreamAsync(reason).ConfigureAwait(false);
                 }
             }
@@ -107,16 +110,17 @@ public sealed class LeaseKeeper : IAsyncDisposable
     /// Returns the granted TTL in seconds; 0 or less means the lease no longer exists.</summary>
     private async Task<long> RenewOnceAsync(CancellationToken ct)
     {
-        _call ??= _client.Invoker.OpenStream(EtcdMethods.LeaseKeepAlive);
+        // etcd's keep-alive interceptor too: fail on a member without leader rather than wait there.
+        _call ??= _client.Invoker.OpenStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
+            "/etcdserverpb.Lease/LeaseKeepAlive", (c, o) => c.Lease.LeaseKeepAlive(o), HasLeader);
         var sentAt = Environment.TickCount64;
-        _call.Send(new LeaseKeepAliveRequest { ID = LeaseId });
+        await _call.SendAsync(new LeaseKeepAliveRequest { ID = LeaseId }, ct).ConfigureAwait(false);
         var response = await _call.ReadAsync(ct).ConfigureAwait(false)
-            ?? throw new CoordinatorException(GrpcStatusCode.Unavailable, "keep-alive stream ended by the server");
+            ?? throw new CoordinatorException(StatusCode.Unavailable, "keep-alive stream ended by the server");
         if (response.TTL > 0)
         {
             Interlocked.Exchange(ref _ttlSeconds, response.TTL);
             _expiresAt = sentAt + response.TTL * 1000;
-            _call.Endpoint.MarkHealthy();
         }
         return response.TTL;
     }
@@ -124,7 +128,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private async ValueTask ResetStreamAsync(string reason)
     {
         if (_call is null) return;
-        _client.Invoker.MarkUnhealthy(_call.Endpoint, reason);
+        // The next renewal opens a new stream, on the next member the balancer picks.
         await _call.DisposeAsync().ConfigureAwait(false);
         _call = null;
     }

@@ -1,15 +1,14 @@
-using System.Net.Http;
+using Grpc.Core;
 
 namespace Coordinator.Client.Transport;
 
 /// <summary>What a failed attempt means for retrying it.</summary>
 internal enum FailureKind
 {
-    /// <summary>The request never left the client (connection refused, name resolution, dial timeout):
-    /// safe to retry anything, writes included.</summary>
+    /// <summary>The request never reached a connection (no member reachable): safe to retry anything, writes included.</summary>
     NotSent,
-    /// <summary>The endpoint is unreachable or said UNAVAILABLE after the request may have been delivered:
-    /// only idempotent calls may be retried.</summary>
+    /// <summary>The member is unreachable or said UNAVAILABLE after the request may have been delivered:
+    /// only read-only calls may be retried.</summary>
     Transient,
     /// <summary>An answer from the server that retrying will not change (InvalidArgument, NotFound, ...).</summary>
     Final,
@@ -17,24 +16,28 @@ internal enum FailureKind
 
 internal readonly record struct CallFailure(FailureKind Kind, CoordinatorException Exception)
 {
-    public bool EndpointSuspect => Kind != FailureKind.Final;
+    public bool Retryable(bool readOnly) => Kind == FailureKind.NotSent || (Kind == FailureKind.Transient && readOnly);
 
-    public bool Retryable(bool idempotent) => Kind == FailureKind.NotSent || (Kind == FailureKind.Transient && idempotent);
-
-    public static CallFailure Classify(Exception e) => e switch
+    /// <param name="sent">Whether the attempt's request was handed to a connection (<see cref="RequestSentTracker"/>).
+    /// A connection that could not even be opened counts as not sent.</param>
+    /// <remarks>The caller rules out its own cancellation first: any other cancellation is a broken call.</remarks>
+    public static CallFailure Classify(Exception e, bool sent = true) => e switch
     {
-        CoordinatorException { StatusCode: GrpcStatusCode.Unavailable } ce => new(FailureKind.Transient, ce),
+        RpcException { StatusCode: StatusCode.Unavailable, Status.DebugException: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } re =>
+            new(FailureKind.NotSent, From(re)),
+        CoordinatorException { StatusCode: StatusCode.Unavailable } ce => new(sent ? FailureKind.Transient : FailureKind.NotSent, ce),
         CoordinatorException ce => new(FailureKind.Final, ce),
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } hre
-            => new(FailureKind.NotSent, Unavailable("connection failed before the request was sent", hre)),
-        HttpRequestException hre => new(FailureKind.Transient, Unavailable("connection lost", hre)),
-        IOException io => new(FailureKind.Transient, Unavailable("connection lost", io)),
-        // SocketsHttpHandler reports ConnectTimeout as a cancellation the caller did not ask for.
-        OperationCanceledException oce when oce.InnerException is TimeoutException
-            => new(FailureKind.NotSent, Unavailable("dial timeout", oce)),
-        _ => new(FailureKind.Final, new CoordinatorException(GrpcStatusCode.Unknown, e.Message, e)),
+        RpcException { StatusCode: StatusCode.Unavailable } re => new(sent ? FailureKind.Transient : FailureKind.NotSent, From(re)),
+        // A connection torn mid-call surfaces as INTERNAL with the transport's exception.
+        RpcException { StatusCode: StatusCode.Internal, Status.DebugException: IOException or HttpRequestException } re =>
+            new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "connection lost: " + re.Status.Detail, re)),
+        RpcException re => new(FailureKind.Final, From(re)),
+        IOException or HttpRequestException => new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "connection lost: " + e.Message, e)),
+        // Grpc.Net.Client reports a call its connection dropped under as cancelled.
+        OperationCanceledException => new(FailureKind.Transient, new CoordinatorException(StatusCode.Unavailable, "call broken: " + e.Message, e)),
+        _ => new(FailureKind.Final, new CoordinatorException(StatusCode.Unknown, e.Message, e)),
     };
 
-    private static CoordinatorException Unavailable(string what, Exception inner) =>
-        new(GrpcStatusCode.Unavailable, $"{what}: {inner.Message}", inner);
+    /// <summary>The server's status and text as the client reports it.</summary>
+    public static CoordinatorException From(RpcException e) => new(e.StatusCode, e.Status.Detail, e);
 }

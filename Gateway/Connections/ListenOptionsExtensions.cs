@@ -29,6 +29,19 @@ public static class ListenOptionsExtensions
             {
                 connection.Features.Set<ITlsConnectionFeature>(PriorKnowledgeHttp2Features.Instance);
                 connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledgeHttp2Features.Instance);
+                // etcdctl --cluster sends the member list's client URLs as :authority, which Kestrel refuses.
+                var original = connection.Transport;
+                await using var normalized = new AuthorityNormalizingTransport(original);
+                connection.Transport = normalized;
+                try
+                {
+                    await next(connection);
+                }
+                finally
+                {
+                    connection.Transport = original;
+                }
+                return;
             }
             await next(connection);
         });

@@ -1,22 +1,29 @@
+using Coordinator.Gateway.Services;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coordinator.Gateway.Grpc;
 
 public static class GrpcEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps every method of the table at its exact path, and any other <c>/Service/Method</c> POST to
-    /// UNIMPLEMENTED (HTTP 200, grpc-status 12) as gRPC servers answer unknown methods.</summary>
+    /// <summary>Maps every etcd service, grpc.health.v1.Health and server reflection. Any other
+    /// <c>/Service/Method</c> is answered UNIMPLEMENTED by Grpc.AspNetCore (HTTP 200, grpc-status 12).</summary>
     public static IEndpointRouteBuilder MapCoordinatorGrpc(this IEndpointRouteBuilder endpoints)
     {
-        var dispatcher = endpoints.ServiceProvider.GetRequiredService<GrpcDispatcher>();
-        foreach (var method in dispatcher.Table.Methods)
-        {
-            endpoints.MapPost(method.Path, context => dispatcher.DispatchAsync(context, method))
-                .WithDisplayName("gRPC " + method.Path);
-        }
-        endpoints.MapPost("/{service}/{method}", dispatcher.DispatchAsync).WithDisplayName("gRPC unknown method");
+        endpoints.MapGrpcService<KvService>();
+        endpoints.MapGrpcService<WatchService>();
+        endpoints.MapGrpcService<LeaseService>();
+        endpoints.MapGrpcService<ClusterService>();
+        endpoints.MapGrpcService<MaintenanceService>();
+        endpoints.MapGrpcService<AuthService>();
+        endpoints.MapGrpcService<LockService>();
+        endpoints.MapGrpcService<ElectionService>();
+        endpoints.MapGrpcService<HealthServiceImpl>();
+        endpoints.MapGrpcReflectionService();
         return endpoints;
     }
+
+    /// <summary>Middleware of the client port: call before routing (<c>UseRouting</c>) or the endpoints.</summary>
+    public static IApplicationBuilder UseCoordinatorGrpc(this IApplicationBuilder app) => app.UseMiddleware<MessageSizeStatusMiddleware>();
 }

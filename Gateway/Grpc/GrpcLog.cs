@@ -9,7 +9,4 @@ internal static partial class GrpcLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "gRPC call {Path} ended with status {Code}: {Message}")]
     public static partial void CallEnded(ILogger logger, string path, int code, string message);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "gRPC call to unknown method {Path}")]
-    public static partial void UnknownMethod(ILogger logger, string path);
 }

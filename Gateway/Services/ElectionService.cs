@@ -1,4 +1,6 @@
 using Coordinator.Gateway.Grpc;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Coordinator.Gateway.Services.Concurrency;
 using Coordinator.Gateway.Watch;
 using Etcdserverpb;
@@ -12,38 +14,37 @@ namespace Coordinator.Gateway.Services;
 /// request's lease. Candidates of <c>name</c> own <c>name/&lt;lease hex&gt;</c> holding their value; the leader
 /// is the one with the lowest create revision, identified by (key, create revision) in a LeaderKey.
 /// </summary>
-public sealed class ElectionService : IGrpcService
+[BindServiceMethod(typeof(ElectionService), nameof(BindService))]
+public sealed class ElectionService : V3electionpb.Election.ElectionBase
 {
     private readonly ResponseHeaderFactory _headers;
+    private readonly CancellationToken _shutdown;
     private readonly RecipeKv _kv;
     private readonly TurnWaiter _turns;
     private readonly LeaderObserver _observer;
 
-    public ElectionService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers, WatchHub hub)
+    public ElectionService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers, WatchHub hub,
+        IHostApplicationLifetime lifetime)
     {
         _headers = headers;
+        // Cleanup after a failed wait must outlive the call, not the server.
+        _shutdown = lifetime.ApplicationStopping;
         _kv = new RecipeKv(node, proposer);
         _turns = new TurnWaiter(_kv, hub);
         _observer = new LeaderObserver(_kv, hub);
     }
 
-    public void Register(GrpcMethodTable table)
-    {
-        table.Unary<CampaignRequest, CampaignResponse>("/v3electionpb.Election/Campaign", CampaignRequest.Parser, CampaignAsync);
-        table.Unary<ProclaimRequest, ProclaimResponse>("/v3electionpb.Election/Proclaim", ProclaimRequest.Parser, ProclaimAsync);
-        table.Unary<LeaderRequest, LeaderResponse>("/v3electionpb.Election/Leader", LeaderRequest.Parser, LeaderAsync);
-        table.ServerStreaming<LeaderRequest, LeaderResponse>("/v3electionpb.Election/Observe", LeaderRequest.Parser, ObserveAsync);
-        table.Unary<ResignRequest, ResignResponse>("/v3electionpb.Election/Resign", ResignRequest.Parser, ResignAsync);
-    }
+    public static void BindService(ServiceBinderBase binder, V3electionpb.Election.ElectionBase service) =>
+        V3electionpb.Election.BindService(new ParsingServiceBinder(binder), service);
 
     /// <summary>
     /// Becomes a candidate (a lease that already is one keeps its place and proclaims the new value), then waits
     /// to lead. The header is the candidacy's, as etcd's. A campaign cancelled while waiting withdraws; one that
     /// fails otherwise leaves the candidacy to its lease, as etcd's does.
     /// </summary>
-    private async ValueTask<CampaignResponse> CampaignAsync(CampaignRequest request, GrpcCall call)
+    public override async Task<CampaignResponse> Campaign(CampaignRequest request, ServerCallContext context)
     {
-        var cancellationToken = call.CancellationToken;
+        var cancellationToken = context.CancellationToken;
         var lease = await _kv.SessionLeaseAsync(request.Lease, cancellationToken);
         var prefix = RecipeKeys.Prefix(request.Name);
         var key = RecipeKeys.OwnKey(prefix, lease);
@@ -67,7 +68,7 @@ public sealed class ElectionService : IGrpcService
                 }
                 catch
                 {
-                    await ResignQuietlyAsync(leader, call.Shutdown);
+                    await ResignQuietlyAsync(leader, _shutdown);
                     throw;
                 }
             }
@@ -79,18 +80,18 @@ public sealed class ElectionService : IGrpcService
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await ResignQuietlyAsync(leader, call.Shutdown);
+            await ResignQuietlyAsync(leader, _shutdown);
             throw;
         }
         return new CampaignResponse { Header = _headers.Fill(entered.Header), Leader = leader };
     }
 
     /// <summary>Lease 0 puts the value under a fresh session lease, as etcd's server does.</summary>
-    private async ValueTask<ProclaimResponse> ProclaimAsync(ProclaimRequest request, GrpcCall call)
+    public override async Task<ProclaimResponse> Proclaim(ProclaimRequest request, ServerCallContext context)
     {
         var leader = request.Leader?.Clone() ?? throw RecipeErrors.MissingLeaderKey();
-        leader.Lease = await _kv.SessionLeaseAsync(leader.Lease, call.CancellationToken);
-        var proclaimed = await ProclaimAsync(leader, request.Value, call.CancellationToken);
+        leader.Lease = await _kv.SessionLeaseAsync(leader.Lease, context.CancellationToken);
+        var proclaimed = await ProclaimAsync(leader, request.Value, context.CancellationToken);
         return new ProclaimResponse { Header = _headers.Fill(proclaimed.Header) };
     }
 
@@ -104,28 +105,28 @@ public sealed class ElectionService : IGrpcService
         return proclaimed.Succeeded ? proclaimed : throw RecipeErrors.NotLeader();
     }
 
-    private async ValueTask<LeaderResponse> LeaderAsync(LeaderRequest request, GrpcCall call)
+    public override async Task<LeaderResponse> Leader(LeaderRequest request, ServerCallContext context)
     {
-        var current = await _kv.RangeAsync(RecipeKeys.FirstCreated(RecipeKeys.Prefix(request.Name)), call.CancellationToken);
+        var current = await _kv.RangeAsync(RecipeKeys.FirstCreated(RecipeKeys.Prefix(request.Name)), context.CancellationToken);
         if (current.Kvs.Count == 0) throw RecipeErrors.NoLeader();
         return new LeaderResponse { Header = _headers.Fill(current.Header), Kv = current.Kvs[0] };
     }
 
     /// <summary>Streams until the client cancels (etcd ends it with the context's error, not OK).</summary>
-    private async Task ObserveAsync(LeaderRequest request, GrpcResponseStream<LeaderResponse> responses, GrpcCall call)
+    public override async Task Observe(LeaderRequest request, IServerStreamWriter<LeaderResponse> responses, ServerCallContext context)
     {
-        await foreach (var response in _observer.ObserveAsync(request.Name, call.CancellationToken))
+        await foreach (var response in _observer.ObserveAsync(request.Name, context.CancellationToken))
         {
             _headers.Fill(response.Header);
-            await responses.WriteAsync(response, call.CancellationToken);
+            await responses.WriteAsync(response, context.CancellationToken);
         }
     }
 
     /// <summary>Deletes the leader's key if it is still the one elected; resigning twice is not an error.</summary>
-    private async ValueTask<ResignResponse> ResignAsync(ResignRequest request, GrpcCall call)
+    public override async Task<ResignResponse> Resign(ResignRequest request, ServerCallContext context)
     {
         var leader = request.Leader ?? throw RecipeErrors.MissingLeaderKey();
-        var resigned = await ResignAsync(leader, call.CancellationToken);
+        var resigned = await ResignAsync(leader, context.CancellationToken);
         return new ResignResponse { Header = _headers.Fill(resigned.Header) };
     }
 

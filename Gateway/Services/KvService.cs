@@ -1,60 +1,55 @@
 using Coordinator.Gateway.Grpc;
 using Coordinator.Protocol.Internal;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Gateway.Services;
 
 /// <summary>etcdserverpb.KV: reads from the local store (after a ReadIndex barrier unless serializable),
 /// writes through Raft.</summary>
-public sealed class KvService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers) : IGrpcService
+[BindServiceMethod(typeof(KvService), nameof(BindService))]
+public sealed class KvService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers) : KV.KVBase
 {
-    public void Register(GrpcMethodTable table)
-    {
-        table.Unary<RangeRequest, RangeResponse>("/etcdserverpb.KV/Range", RangeRequest.Parser, RangeAsync);
-        table.Unary<PutRequest, PutResponse>("/etcdserverpb.KV/Put", PutRequest.Parser, PutAsync);
-        table.Unary<DeleteRangeRequest, DeleteRangeResponse>("/etcdserverpb.KV/DeleteRange", DeleteRangeRequest.Parser, DeleteRangeAsync);
-        table.Unary<TxnRequest, TxnResponse>("/etcdserverpb.KV/Txn", TxnRequest.Parser, TxnAsync);
-        table.Unary<CompactionRequest, CompactionResponse>("/etcdserverpb.KV/Compact", CompactionRequest.Parser, CompactAsync);
-    }
+    public static void BindService(ServiceBinderBase binder, KV.KVBase service) => KV.BindService(new ParsingServiceBinder(binder), service);
 
-    private async ValueTask<RangeResponse> RangeAsync(RangeRequest request, GrpcCall call)
+    public override async Task<RangeResponse> Range(RangeRequest request, ServerCallContext context)
     {
         node.Store.Validator.ValidateRange(request);
-        if (!request.Serializable) await node.ReadBarrierAsync(call.CancellationToken);
+        if (!request.Serializable) await node.ReadBarrierAsync(context.CancellationToken);
         var response = node.Store.Range(request);
         headers.Fill(response.Header);
         return response;
     }
 
-    private async ValueTask<PutResponse> PutAsync(PutRequest request, GrpcCall call)
+    public override async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
     {
-        var response = await proposer.ProposeAsync<PutResponse>(new RaftRequest { Put = request }, call.CancellationToken);
+        var response = await proposer.ProposeAsync<PutResponse>(new RaftRequest { Put = request }, context.CancellationToken);
         headers.Fill(response.Header);
         return response;
     }
 
-    private async ValueTask<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, GrpcCall call)
+    public override async Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context)
     {
         var response = await proposer.ProposeAsync<DeleteRangeResponse>(
-            new RaftRequest { DeleteRange = request }, call.CancellationToken);
+            new RaftRequest { DeleteRange = request }, context.CancellationToken);
         headers.Fill(response.Header);
         return response;
     }
 
     /// <summary>A txn whose every branch only reads is served like a Range (etcd does too): barrier unless all
     /// its ranges are serializable, then evaluated against the local store without entering the log.</summary>
-    private async ValueTask<TxnResponse> TxnAsync(TxnRequest request, GrpcCall call)
+    public override async Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context)
     {
         TxnResponse response;
         if (TxnShape.IsReadOnly(request))
         {
             node.Store.Validator.ValidateTxn(request);
-            if (!TxnShape.IsSerializable(request)) await node.ReadBarrierAsync(call.CancellationToken);
+            if (!TxnShape.IsSerializable(request)) await node.ReadBarrierAsync(context.CancellationToken);
             response = ReadOnlyTxn(request);
         }
         else
         {
-            response = await proposer.ProposeAsync<TxnResponse>(new RaftRequest { Txn = request }, call.CancellationToken);
+            response = await proposer.ProposeAsync<TxnResponse>(new RaftRequest { Txn = request }, context.CancellationToken);
         }
         headers.Fill(response.Header);
         return response;
@@ -69,11 +64,11 @@ public sealed class KvService(ICoordinatorNode node, RaftProposer proposer, Resp
         return (TxnResponse)result.Response!;
     }
 
-    private async ValueTask<CompactionResponse> CompactAsync(CompactionRequest request, GrpcCall call)
+    public override async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context)
     {
         // `physical` needs no wait: the store compacts in memory as it applies the entry.
         var response = await proposer.ProposeAsync<CompactionResponse>(
-            new RaftRequest { Compaction = request }, call.CancellationToken);
+            new RaftRequest { Compaction = request }, context.CancellationToken);
         headers.Fill(response.Header);
         return response;
     }

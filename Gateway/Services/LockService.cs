@@ -1,4 +1,6 @@
 using Coordinator.Gateway.Grpc;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Coordinator.Gateway.Services.Concurrency;
 using Coordinator.Gateway.Watch;
 using Etcdserverpb;
@@ -12,33 +14,35 @@ namespace Coordinator.Gateway.Services;
 /// The lock on <c>name</c> is held by the key <c>name/&lt;lease hex&gt;</c> with the lowest create revision;
 /// a waiter watches only its predecessor. The lock lives as long as its key: Unlock, or the lease ending, frees it.
 /// </summary>
-public sealed class LockService : IGrpcService
+[BindServiceMethod(typeof(LockService), nameof(BindService))]
+public sealed class LockService : V3lockpb.Lock.LockBase
 {
     private readonly ResponseHeaderFactory _headers;
+    private readonly CancellationToken _shutdown;
     private readonly RecipeKv _kv;
     private readonly TurnWaiter _turns;
 
-    public LockService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers, WatchHub hub)
+    public LockService(ICoordinatorNode node, RaftProposer proposer, ResponseHeaderFactory headers, WatchHub hub,
+        IHostApplicationLifetime lifetime)
     {
         _headers = headers;
+        // Cleanup after a failed wait must outlive the call, not the server.
+        _shutdown = lifetime.ApplicationStopping;
         _kv = new RecipeKv(node, proposer);
         _turns = new TurnWaiter(_kv, hub);
     }
 
-    public void Register(GrpcMethodTable table)
-    {
-        table.Unary<LockRequest, LockResponse>("/v3lockpb.Lock/Lock", LockRequest.Parser, LockAsync);
-        table.Unary<UnlockRequest, UnlockResponse>("/v3lockpb.Lock/Unlock", UnlockRequest.Parser, UnlockAsync);
-    }
+    public static void BindService(ServiceBinderBase binder, V3lockpb.Lock.LockBase service) =>
+        V3lockpb.Lock.BindService(new ParsingServiceBinder(binder), service);
 
     /// <summary>
     /// Joins the queue (creates the key if absent; a lease that already has a key reuses it and its place),
     /// then waits for its turn. A wait that fails (client gone, deadline, lease ended) deletes the key, as the
     /// Mutex does, so it never blocks later waiters.
     /// </summary>
-    private async ValueTask<LockResponse> LockAsync(LockRequest request, GrpcCall call)
+    public override async Task<LockResponse> Lock(LockRequest request, ServerCallContext context)
     {
-        var cancellationToken = call.CancellationToken;
+        var cancellationToken = context.CancellationToken;
         var lease = await _kv.SessionLeaseAsync(request.Lease, cancellationToken);
         var prefix = RecipeKeys.Prefix(request.Name);
         var key = RecipeKeys.OwnKey(prefix, lease);
@@ -62,16 +66,16 @@ public sealed class LockService : IGrpcService
             }
             catch
             {
-                await DeleteQuietlyAsync(key, call.Shutdown);
+                await DeleteQuietlyAsync(key, _shutdown);
                 throw;
             }
         }
         return new LockResponse { Header = _headers.Fill(header), Key = key };
     }
 
-    private async ValueTask<UnlockResponse> UnlockAsync(UnlockRequest request, GrpcCall call)
+    public override async Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
     {
-        var deleted = await _kv.DeleteAsync(request.Key, call.CancellationToken);
+        var deleted = await _kv.DeleteAsync(request.Key, context.CancellationToken);
         return new UnlockResponse { Header = _headers.Fill(deleted.Header) };
     }
 

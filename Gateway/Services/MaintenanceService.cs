@@ -1,61 +1,24 @@
 using Coordinator.Gateway.Grpc;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Gateway.Services;
 
 /// <summary>etcdserverpb.Maintenance: status and hashes; alarms, defragment, snapshot (our own format,
-/// restored by `coordinator snapshot restore`) and move-leader when the host provides <see cref="IClusterAdmin"/>.</summary>
+/// restored by `coordinator snapshot restore`) and move-leader when the host provides <see cref="IClusterAdmin"/>
+/// (otherwise those answer UNIMPLEMENTED, and Alarm sees no alarms).</summary>
+[BindServiceMethod(typeof(MaintenanceService), nameof(BindService))]
 public sealed class MaintenanceService(ICoordinatorNode node, ResponseHeaderFactory headers, GatewayOptions options,
-    IServiceProvider services) : IGrpcService
+    IServiceProvider services) : Maintenance.MaintenanceBase
 {
     private const int SnapshotChunkBytes = 64 * 1024;
 
-    public void Register(GrpcMethodTable table)
-    {
-        table.Unary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, StatusAsync);
-        table.Unary<HashRequest, HashResponse>("/etcdserverpb.Maintenance/Hash", HashRequest.Parser, HashAsync);
-        table.Unary<HashKVRequest, HashKVResponse>("/etcdserverpb.Maintenance/HashKV", HashKVRequest.Parser, HashKvAsync);
-        table.Unary<AlarmRequest, AlarmResponse>("/etcdserverpb.Maintenance/Alarm", AlarmRequest.Parser, AlarmAsync);
-        if (services.GetService(typeof(IClusterAdmin)) is not IClusterAdmin admin)
-        {
-            foreach (var method in new[] { "Defragment", "Snapshot", "MoveLeader" })
-                table.Unimplemented($"/etcdserverpb.Maintenance/{method}", $"coordinator: {method} is not available on this host");
-            return;
-        }
-        table.Unary<AlarmRequest, AlarmResponse>("/etcdserverpb.Maintenance/Alarm", AlarmRequest.Parser, async (r, call) =>
-        {
-            var response = await admin.AlarmAsync(r, call.CancellationToken);
-            response.Header = headers.Current();
-            return response;
-        });
-        table.Unary<DefragmentRequest, DefragmentResponse>("/etcdserverpb.Maintenance/Defragment", DefragmentRequest.Parser, async (r, call) =>
-        {
-            await admin.DefragmentAsync(call.CancellationToken);
-            return new DefragmentResponse { Header = headers.Current() };
-        });
-        table.Unary<MoveLeaderRequest, MoveLeaderResponse>("/etcdserverpb.Maintenance/MoveLeader", MoveLeaderRequest.Parser, async (r, call) =>
-        {
-            await admin.MoveLeaderAsync(r.TargetID, call.CancellationToken);
-            return new MoveLeaderResponse { Header = headers.Current() };
-        });
-        table.ServerStreaming<SnapshotRequest, SnapshotResponse>("/etcdserverpb.Maintenance/Snapshot", SnapshotRequest.Parser, async (r, stream, call) =>
-        {
-            var data = await admin.SnapshotAsync(call.CancellationToken);
-            for (var offset = 0; offset < data.Length || offset == 0; offset += SnapshotChunkBytes)
-            {
-                var length = Math.Min(SnapshotChunkBytes, data.Length - offset);
-                await stream.WriteAsync(new SnapshotResponse
-                {
-                    Header = headers.Current(),
-                    RemainingBytes = (ulong)(data.Length - offset - length),
-                    Blob = Google.Protobuf.ByteString.CopyFrom(data, offset, length),
-                }, call.CancellationToken);
-                if (data.Length == 0) break;
-            }
-        });
-    }
+    private readonly IClusterAdmin? _admin = (IClusterAdmin?)services.GetService(typeof(IClusterAdmin));
 
-    private ValueTask<StatusResponse> StatusAsync(StatusRequest request, GrpcCall call)
+    public static void BindService(ServiceBinderBase binder, Maintenance.MaintenanceBase service) =>
+        Maintenance.BindService(new ParsingServiceBinder(binder), service);
+
+    public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
         var status = node.Status();
         var response = new StatusResponse
@@ -71,23 +34,55 @@ public sealed class MaintenanceService(ICoordinatorNode node, ResponseHeaderFact
             IsLearner = status.IsLearner,
         };
         response.Errors.AddRange(status.Errors);
-        return ValueTask.FromResult(response);
+        return Task.FromResult(response);
     }
 
-    private ValueTask<HashResponse> HashAsync(HashRequest request, GrpcCall call) =>
-        ValueTask.FromResult(new HashResponse { Header = headers.Current(), Hash = node.Store.Hash() });
+    public override Task<HashResponse> Hash(HashRequest request, ServerCallContext context) =>
+        Task.FromResult(new HashResponse { Header = headers.Current(), Hash = node.Store.Hash() });
 
-    private ValueTask<HashKVResponse> HashKvAsync(HashKVRequest request, GrpcCall call)
+    public override Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var result = node.Store.HashKv(request.Revision);
         var header = headers.Fill(new ResponseHeader { Revision = result.CurrentRevision });
-        return ValueTask.FromResult(new HashKVResponse
-        {
-            Header = header, Hash = result.Hash, CompactRevision = result.CompactRevision,
-        });
+        return Task.FromResult(new HashKVResponse { Header = header, Hash = result.Hash, CompactRevision = result.CompactRevision });
     }
 
-    /// <summary>No alarms are raised yet (no space quota, no corruption check): every action sees none.</summary>
-    private ValueTask<AlarmResponse> AlarmAsync(AlarmRequest request, GrpcCall call) =>
-        ValueTask.FromResult(new AlarmResponse { Header = headers.Current() });
+    public override async Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
+    {
+        if (_admin is null) return new AlarmResponse { Header = headers.Current() };
+        var response = await _admin.AlarmAsync(request, context.CancellationToken);
+        response.Header = headers.Current();
+        return response;
+    }
+
+    public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
+    {
+        await Admin("Defragment").DefragmentAsync(context.CancellationToken);
+        return new DefragmentResponse { Header = headers.Current() };
+    }
+
+    public override async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
+    {
+        await Admin("MoveLeader").MoveLeaderAsync(request.TargetID, context.CancellationToken);
+        return new MoveLeaderResponse { Header = headers.Current() };
+    }
+
+    public override async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responseStream, ServerCallContext context)
+    {
+        var data = await Admin("Snapshot").SnapshotAsync(context.CancellationToken);
+        for (var offset = 0; offset < data.Length || offset == 0; offset += SnapshotChunkBytes)
+        {
+            var length = Math.Min(SnapshotChunkBytes, data.Length - offset);
+            await responseStream.WriteAsync(new SnapshotResponse
+            {
+                Header = headers.Current(),
+                RemainingBytes = (ulong)(data.Length - offset - length),
+                Blob = Google.Protobuf.ByteString.CopyFrom(data, offset, length),
+            }, context.CancellationToken);
+            if (data.Length == 0) break;
+        }
+    }
+
+    private IClusterAdmin Admin(string method) =>
+        _admin ?? throw EtcdStatus.Unimplemented($"coordinator: {method} is not available on this host");
 }

@@ -11,6 +11,8 @@ public sealed class RaftProposer(ICoordinatorNode node)
         where TResponse : class, IMessage<TResponse>
     {
         node.Store.Validator.Validate(request);
+        // A call whose deadline already passed (or whose client left) must not enter the log.
+        cancellationToken.ThrowIfCancellationRequested();
         var result = await node.ProposeAsync(request, cancellationToken);
         if (result.Error is { } error) throw error;
         return result.Response as TResponse

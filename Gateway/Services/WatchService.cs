@@ -1,48 +1,63 @@
 using Coordinator.Gateway.Grpc;
 using Coordinator.Gateway.Watch;
 using Etcdserverpb;
+using Grpc.Core;
 
 namespace Coordinator.Gateway.Services;
 
 /// <summary>
 /// etcdserverpb.Watch over the member's <see cref="WatchHub"/>: each RPC is one hub stream. Requests
 /// (create, cancel, progress) go to the hub as they arrive; its responses are sent in order with the header
-/// identity filled. As in etcd, a client half-close does not end the RPC: it lasts until the client cancels,
-/// the call's deadline passes, or the server stops.
+/// identity filled, by one sender (a stream allows one write at a time). As in etcd, a client half-close does
+/// not end the RPC: it lasts until the client cancels, the call's deadline passes, or the server stops.
 /// </summary>
-public sealed class WatchService(WatchHub hub, ResponseHeaderFactory headers) : IGrpcService
+[BindServiceMethod(typeof(WatchService), nameof(BindService))]
+public sealed class WatchService(WatchHub hub, ResponseHeaderFactory headers) : Etcdserverpb.Watch.WatchBase
 {
-    public void Register(GrpcMethodTable table) =>
-        table.Duplex<WatchRequest, WatchResponse>("/etcdserverpb.Watch/Watch", WatchRequest.Parser, WatchAsync);
+    // Responses already waiting are written without a flush; the last one of a burst flushes them all.
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    private async Task WatchAsync(GrpcRequestStream<WatchRequest> requests, GrpcResponseStream<WatchResponse> responses, GrpcCall call)
+    public static void BindService(ServiceBinderBase binder, Etcdserverpb.Watch.WatchBase service) =>
+        Etcdserverpb.Watch.BindService(new ParsingServiceBinder(binder), service);
+
+    public override async Task Watch(IAsyncStreamReader<WatchRequest> requestStream, IServerStreamWriter<WatchResponse> responseStream,
+        ServerCallContext context)
     {
+        var cancellationToken = context.CancellationToken;
         using var stream = hub.OpenStream();
-        var sending = SendAsync(stream, responses, call.CancellationToken);
+        var sending = SendAsync(stream, responseStream, cancellationToken);
         try
         {
-            await foreach (var request in requests) stream.Handle(request);
+            while (await requestStream.MoveNext(cancellationToken)) stream.Handle(requestStream.Current);
+            // Half-closed: the responses go on until the call ends.
             await sending;
         }
         finally
         {
             // Completes the hub's side; the sender then ends after what was already queued.
             stream.Dispose();
-            await StreamCompletion.DrainQuietlyAsync(sending);
+            // Its failure (client gone, call cancelled) must not hide the loop's own outcome, which decides the status.
+            try { await sending; }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException) { }
         }
     }
 
-    /// <summary>Moves the hub's responses to the RPC; waiting on the bounded response queue keeps the backlog in
-    /// the hub's buffer, where it decides to stop live delivery and catch a watch up later.</summary>
-    private async Task SendAsync(WatchStream stream, GrpcResponseStream<WatchResponse> responses, CancellationToken cancellationToken)
+    /// <summary>Moves the hub's responses to the RPC. Awaiting each write keeps the backlog in the hub's buffer,
+    /// where it decides to stop live delivery and catch a watch up later.</summary>
+    private async Task SendAsync(WatchStream stream, IServerStreamWriter<WatchResponse> responses, CancellationToken cancellationToken)
     {
         var reader = stream.Responses;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            while (reader.TryRead(out var response))
+            if (!reader.TryRead(out var response)) continue;
+            while (true)
             {
                 headers.FillIdentity(response.Header);
+                var more = reader.TryRead(out var next);
+                responses.WriteOptions = more ? Buffered : null;
                 await responses.WriteAsync(response, cancellationToken);
+                if (!more) break;
+                response = next!;
             }
         }
     }

@@ -63,6 +63,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
                 "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information,
             })
             .AddFilter("Microsoft", LogLevel.Warning)
+            // Grpc.AspNetCore logs every non-OK status at Information; the gateway logs what matters.
+            .AddFilter("Grpc", LogLevel.Warning)
             // Off entirely: while enabled at any level, ASP.NET Core starts an Activity (and ids) per request.
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
@@ -139,17 +141,16 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ICoordinatorNode>(host);
         builder.Services.AddSingleton<IClusterAdmin>(host);
-        builder.Services.AddCoordinatorGateway(new GatewayOptions
-        {
-            MaxRequestBytes = config.MaxRequestBytes + 512 * 1024,
-        });
+        var gateway = new GatewayOptions { MaxRequestBytes = config.MaxRequestBytes + 512 * 1024 };
+        builder.Services.AddCoordinatorGateway(gateway);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.ApplyCoordinatorLimits();
+            k.ApplyCoordinatorLimits(gateway);
             foreach (var url in config.ListenClientUrls)
                 k.Listen(Endpoint(url), listen => listen.UseCoordinatorProtocols());
         });
         var app = builder.Build();
+        app.UseCoordinatorGrpc();
         app.MapCoordinatorHttp();
         app.MapCoordinatorGrpc();
         // For tests and operators: the leader's member name ("0" when there is none). Handlers here are plain

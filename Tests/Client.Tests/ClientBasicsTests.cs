@@ -117,7 +117,7 @@ public abstract class ClientBasicsTests : IDisposable
     public async Task Keep_alive_of_an_unknown_lease_throws_not_found()
     {
         var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.KeepAliveAsync(0x1234_5678_9abc));
-        Assert.Equal(GrpcStatusCode.NotFound, e.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, e.StatusCode);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public abstract class ClientBasicsTests : IDisposable
     public async Task Empty_key_is_rejected_with_etcds_invalid_argument()
     {
         var e = await Assert.ThrowsAsync<CoordinatorException>(() => _client.PutAsync("", "v"));
-        Assert.Equal(GrpcStatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal("etcdserver: key is not provided", e.Detail);
     }
 

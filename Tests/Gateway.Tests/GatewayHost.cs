@@ -2,6 +2,7 @@ using System.Net;
 using Coordinator.Gateway;
 using Coordinator.Gateway.Connections;
 using Coordinator.Gateway.Grpc;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -35,20 +36,26 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ApplyCoordinatorLimits();
+            kestrel.ApplyCoordinatorLimits(options);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseCoordinatorProtocols());
         });
         builder.Services.AddSingleton<ICoordinatorNode>(node);
         builder.Services.AddCoordinatorGateway(options);
-        builder.Services.AddSingleton<IGrpcService, ProbeService>();
+        builder.Services.AddSingleton<ProbeService>();
         var app = builder.Build();
+        app.UseCoordinatorGrpc();
         app.MapCoordinatorGateway();
+        app.MapGrpcService<ProbeService>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GatewayHost(app, node, new Uri(address).Port);
     }
 
     public GrpcTestClient CreateClient() => new(Port);
+
+    /// <summary>A standard Grpc.Net.Client channel to the gateway (h2c).</summary>
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress($"http://{Endpoint}",
+        new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { UseProxy = false } });
 
     public async ValueTask DisposeAsync()
     {

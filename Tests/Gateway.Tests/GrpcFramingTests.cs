@@ -1,3 +1,4 @@
+using Coordinator.Gateway;
 using Coordinator.Gateway.Grpc;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -82,9 +83,11 @@ public sealed class GrpcFramingTests : IAsyncLifetime
     public async Task Oversize_request_is_resource_exhausted()
     {
         var value = ByteString.CopyFrom(new byte[3 * 1024 * 1024]);
-        var result = await _client.UnaryAsync("/etcdserverpb.KV/Put", new PutRequest { Key = Bytes("big"), Value = value }, PutResponse.Parser);
+        var request = new PutRequest { Key = Bytes("big"), Value = value };
+        var result = await _client.UnaryAsync("/etcdserverpb.KV/Put", request, PutResponse.Parser);
         Assert.Equal(8, result.Status);
-        Assert.Contains("larger than max", result.Message);
+        Assert.Equal($"grpc: received message larger than max ({request.CalculateSize()} vs. {new GatewayOptions().MaxRequestBytes})", result.Message);
+        Assert.Equal(0, _host.Node.Store.CurrentRevision - 1);
         // The connection survives.
         var next = await _client.UnaryAsync("/etcdserverpb.KV/Range", new RangeRequest { Key = Bytes("big") }, RangeResponse.Parser);
         Assert.Equal(0, next.Status);
@@ -100,20 +103,23 @@ public sealed class GrpcFramingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Malformed_protobuf_is_invalid_argument_and_the_connection_keeps_working()
+    public async Task Malformed_protobuf_truncated_and_empty_frames_are_internal_and_the_connection_keeps_working()
     {
         var before = await _client.UnaryAsync(ProbeService.ConnectionPath, new StatusRequest(), StatusResponse.Parser);
 
         // Field 1 (bytes) claiming 100 bytes with only 2 present.
+        // As grpc-go: INTERNAL, "grpc: error unmarshalling request: ...".
         var result = await _client.RawAsync("/etcdserverpb.KV/Range", GrpcWire.Frame([0x0A, 100, 1, 2]));
-        Assert.Equal(3, result.Status);
+        Assert.Equal(13, result.Status);
+        Assert.StartsWith("grpc: error unmarshalling request: ", result.Message);
         Assert.True(result.TrailersOnly);
 
         var truncated = await _client.RawAsync("/etcdserverpb.KV/Range", GrpcWire.Frame(new RangeRequest { Key = Bytes("k") })[..4]);
-        Assert.Equal(3, truncated.Status);
+        Assert.Equal(13, truncated.Status);
+        Assert.Equal("Incomplete message.", truncated.Message);
 
         var empty = await _client.RawAsync("/etcdserverpb.KV/Range", []);
-        Assert.Equal(3, empty.Status);
+        Assert.Equal(13, empty.Status);
 
         var after = await _client.UnaryAsync(ProbeService.ConnectionPath, new StatusRequest(), StatusResponse.Parser);
         Assert.Equal(before.Single().Version, after.Single().Version);
@@ -127,8 +133,8 @@ public sealed class GrpcFramingTests : IAsyncLifetime
         var frame = GrpcWire.Frame(new RangeRequest { Key = Bytes("k") }.ToByteArray(), compressed: 1);
         var identity = await _client.RawAsync("/etcdserverpb.KV/Range", frame);
         Assert.Equal(13, identity.Status);
-        var gzip = await _client.RawAsync("/etcdserverpb.KV/Range", frame, new Dictionary<string, string> { ["grpc-encoding"] = "gzip" });
-        Assert.Equal(12, gzip.Status);
+        var snappy = await _client.RawAsync("/etcdserverpb.KV/Range", frame, new Dictionary<string, string> { ["grpc-encoding"] = "snappy" });
+        Assert.Equal(12, snappy.Status);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Http.Headers;
-using Coordinator.Gateway.Grpc;
 using Google.Protobuf;
 
 namespace Coordinator.Tests.Gateway;
@@ -44,7 +43,7 @@ public static class GrpcWire
         message = null;
         if (!headers.TryGetValues("grpc-status", out var values)) return false;
         status = int.Parse(values.Single());
-        if (headers.TryGetValues("grpc-message", out var messages)) message = GrpcMessageEncoding.Decode(messages.Single());
+        if (headers.TryGetValues("grpc-message", out var messages)) message = Uri.UnescapeDataString(messages.Single());
         return true;
     }
 }

@@ -92,6 +92,21 @@ public sealed class EtcdctlSingleMemberTests : IAsyncLifetime
         Assert.Contains("m1", (await Ok("member", "list")).Out);
     }
 
+    /// <summary>Member lists carry client URLs as configured (http://host:port), and etcdctl --cluster dials
+    /// exactly those: the whole URL arrives as the HTTP/2 :authority, which the client port must accept.</summary>
+    [Fact]
+    public async Task Cluster_flag_dials_the_member_lists_client_urls()
+    {
+        var url = "http://" + E.Split(',')[0];
+        Assert.Contains(", " + url + ",", (await Ok("member", "list")).Out);
+        var status = await Ok("endpoint", "status", "--cluster");
+        Assert.StartsWith(url + ", ", status.Out);
+        var health = await Etcdctl.RunAsync(E, "endpoint", "health", "--cluster");
+        Assert.Equal(0, health.ExitCode);
+        Assert.Contains(url + " is healthy", health.Stdout + health.Stderr);
+        Assert.StartsWith(url + ", ", (await Ok("endpoint", "hashkv", "--cluster")).Out);
+    }
+
     [Fact]
     public async Task Watch_SeesPutsFromPastRevision()
     {

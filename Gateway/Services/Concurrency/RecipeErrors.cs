@@ -1,5 +1,5 @@
-using Coordinator.Gateway.Grpc;
 using Coordinator.Grains.Store;
+using Grpc.Core;
 
 namespace Coordinator.Gateway.Services.Concurrency;
 
@@ -18,13 +18,13 @@ internal static class RecipeErrors
     /// <summary>clientv3/concurrency's ErrSessionExpired (etcd 3.5's Mutex returns it when its key is gone).</summary>
     public const string SessionExpiredText = "session: session is expired";
 
-    public static GrpcStatusException NotLeader() => Unknown(NotLeaderText);
-    public static GrpcStatusException NoLeader() => Unknown(NoLeaderText);
-    public static GrpcStatusException MissingLeaderKey() => Unknown(MissingLeaderKeyText);
-    public static GrpcStatusException SessionExpired() => Unknown(SessionExpiredText);
+    public static RpcException NotLeader() => Unknown(NotLeaderText);
+    public static RpcException NoLeader() => Unknown(NoLeaderText);
+    public static RpcException MissingLeaderKey() => Unknown(MissingLeaderKeyText);
+    public static RpcException SessionExpired() => Unknown(SessionExpiredText);
 
     /// <summary>A store refusal (unknown lease, empty key, ...) as the recipe's caller sees it.</summary>
-    public static GrpcStatusException FromStore(StoreException refusal) => Unknown(refusal.Message);
+    public static RpcException FromStore(StoreException refusal) => Unknown(refusal.Message);
 
-    private static GrpcStatusException Unknown(string text) => new(StatusCode.Unknown, text);
+    private static RpcException Unknown(string text) => new(new Status(StatusCode.Unknown, text));
 }

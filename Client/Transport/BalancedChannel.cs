@@ -1,0 +1,81 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Client.Transport;
+
+/// <summary>
+/// One Grpc.Net.Client channel over every configured member: a static resolver lists them, <c>round_robin</c>
+/// spreads calls over a sub-connection to each (one HTTP/2 connection per member, every call and stream
+/// multiplexed on it) and skips members whose connection is down while it reconnects them with exponential backoff.
+/// HTTP/2 keepalive PINGs find a dead member under idle streams. Owns the channel and its handler.
+/// </summary>
+internal sealed class BalancedChannel : IDisposable
+{
+    // The target only names the resolver; every request goes to a member's own host:port.
+    private const string Target = "static:///etcd";
+
+    private readonly GrpcChannel _channel;
+
+    public BalancedChannel(IReadOnlyList<Uri> endpoints, CoordinatorClientOptions options)
+    {
+        Endpoints = endpoints;
+        var addresses = endpoints.Select(e => new BalancerAddress(e.Host, e.Port)).ToArray();
+        var services = new ServiceCollection();
+        services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses));
+        if (options.LoggerFactory is { } loggerFactory) services.AddSingleton(loggerFactory);
+
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            EnableMultipleHttp2Connections = false,
+            ConnectTimeout = options.DialTimeout,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            // Pings detect a dead member under an idle watch; etcd answers pings more often than every 5 s
+            // with GOAWAY ENHANCE_YOUR_CALM.
+            KeepAlivePingDelay = options.KeepAlivePingDelay < MinPingDelay ? MinPingDelay : options.KeepAlivePingDelay,
+            KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+        };
+        _channel = GrpcChannel.ForAddress(Target, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            HttpHandler = new RequestSentTracker(handler),
+            DisposeHttpClient = true,
+            ServiceProvider = services.BuildServiceProvider(),
+            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },
+            InitialReconnectBackoff = options.Retry.InitialBackoff,
+            MaxReconnectBackoff = options.Retry.MaxBackoff,
+            // Cancelling a call's token throws OperationCanceledException, as every async .NET API does.
+            ThrowOperationCanceledOnCancellation = true,
+            // Retries are ours (EtcdMethods): the built-in policies would replay writes.
+            MaxRetryAttempts = 0,
+            MaxReceiveMessageSize = null,
+            MaxSendMessageSize = null,
+            LoggerFactory = options.LoggerFactory,
+        });
+        Clients = new EtcdClients(_channel.CreateCallInvoker());
+    }
+
+    private static readonly TimeSpan MinPingDelay = TimeSpan.FromSeconds(5);
+
+    public IReadOnlyList<Uri> Endpoints { get; }
+
+    public EtcdClients Clients { get; }
+
+    /// <summary>"127.0.0.1:2379" (h2c implied) or "http://host:port" → the member's base address.</summary>
+    public static Uri ParseAddress(string endpoint)
+    {
+        var text = endpoint.Trim();
+        if (!text.Contains("://", StringComparison.Ordinal)) text = "http://" + text;
+        var uri = new Uri(text, UriKind.Absolute);
+        return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
+    }
+
+    public void Dispose() => _channel.Dispose();
+}
