@@ -2,6 +2,7 @@ using Coordinator.Gateway;
 using Coordinator.Gateway.Connections;
 using Coordinator.Gateway.Grpc;
 using Coordinator.Gateway.Http;
+using Coordinator.Gateway.Http.V2;
 using Coordinator.Grains.Store;
 using Coordinator.Silo.Cluster;
 using Coordinator.Silo.Configuration;
@@ -140,6 +141,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
         {
             MaxRequestBytes = config.MaxRequestBytes + 512 * 1024,
         });
+        if (config.EnableV2)
+        {
+            builder.Services.AddSingleton<IV2Node>(host);
+            builder.Services.AddCoordinatorV2(new V2Options { MaxRequestBytes = config.MaxRequestBytes });
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ApplyCoordinatorLimits();
@@ -148,6 +154,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapCoordinatorHttp();
+        if (config.EnableV2) app.MapCoordinatorV2();
         app.MapCoordinatorGrpc();
         // For tests and operators: the leader's member name ("0" when there is none). Handlers here are plain
         // RequestDelegates: a lambda with parameters or a return value would be compiled through expression

@@ -1,0 +1,144 @@
+using System.Text;
+using Coordinator.Grains.Store.V2;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+
+namespace Coordinator.Gateway.Http.V2;
+
+/// <summary>
+/// etcd's <c>/v2/keys</c>: GET (local read; quorum=true reads after a ReadIndex), GET wait=true (long poll or
+/// stream, also through a follower), HEAD, PUT, POST (in-order keys), DELETE. Writes are replicated; the
+/// response carries X-Etcd-Index, X-Raft-Index, X-Raft-Term and X-Etcd-Cluster-ID as etcd's do.
+/// </summary>
+public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Options options)
+{
+    public const string Prefix = "/v2/keys";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!V2Http.AllowMethod(context, "HEAD", "GET", "PUT", "POST", "DELETE"))
+        {
+            await V2Http.MethodNotAllowed(context);
+            return;
+        }
+        context.Response.Headers["X-Etcd-Cluster-ID"] = V2Http.Id(node.ClusterId);
+        V2KeyRequest parsed;
+        try
+        {
+            var form = await ReadFormAsync(context);
+            parsed = V2KeyRequest.Parse(request.Method, request.Path.Value![Prefix.Length..], form);
+        }
+        catch (V2Error e)
+        {
+            await WriteError(context, e.Code, e.Cause, e.Index);
+            return;
+        }
+        try
+        {
+            if (parsed.Method is "GET" or "HEAD" && parsed.Wait) await WatchAsync(context, parsed);
+            else if (parsed.Method is "GET" or "HEAD") await GetAsync(context, parsed);
+            else await WriteAsync(context, parsed);
+        }
+        catch (V2Error e)
+        {
+            await WriteError(context, e.Code, e.Cause, e.Index);
+        }
+        catch (NodeException e)
+        {
+            await WriteError(context, V2ErrorCode.RaftInternal, e.Message, 0);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { }
+    }
+
+    /// <summary>Go's ParseForm: a url-encoded body of POST/PUT/PATCH (at most 10 MiB), then the query.</summary>
+    private static async Task<V2Form> ReadFormAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string? body = null;
+        if (request.Method is "POST" or "PUT" or "PATCH" &&
+            request.ContentType is { } type && MediaType(type) == "application/x-www-form-urlencoded")
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int n;
+            while ((n = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > V2Form.MaxBodyBytes) throw new V2Error(V2ErrorCode.InvalidForm, "http: POST too large", 0);
+            }
+            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+        var (form, error) = V2Form.Parse(body, request.QueryString.Value ?? "");
+        if (error is not null) throw new V2Error(V2ErrorCode.InvalidForm, error, 0);
+        return form;
+    }
+
+    private static string MediaType(string contentType)
+    {
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
+    }
+
+    private async Task GetAsync(HttpContext context, V2KeyRequest r)
+    {
+        if (r.Quorum) await node.ReadBarrierAsync(context.RequestAborted);
+        var e = node.V2Store.Get(r.Path, r.Recursive, r.Sorted);
+        await WriteEvent(context, e, noValueOnSuccess: false);
+    }
+
+    private async Task WriteAsync(HttpContext context, V2KeyRequest r)
+    {
+        var write = r.ToWrite(V2Http.NowUnixNs());
+        // etcd refuses proposals above --max-request-bytes with this text (as a Raft internal error).
+        if (write.CalculateSize() + 16 > options.MaxRequestBytes)
+            throw new V2Error(V2ErrorCode.RaftInternal, "etcdserver: request is too large", 0);
+        var e = await node.ProposeV2Async(write, context.RequestAborted);
+        await WriteEvent(context, e, r.NoValueOnSuccess);
+    }
+
+    private async Task WriteEvent(HttpContext context, V2Event e, bool noValueOnSuccess)
+    {
+        var response = context.Response;
+        response.ContentType = "application/json";
+        response.Headers["X-Etcd-Index"] = e.EtcdIndex.ToString();
+        response.Headers["X-Raft-Index"] = node.RaftIndex.ToString();
+        response.Headers["X-Raft-Term"] = node.RaftTerm.ToString();
+        if (e.IsCreated) response.StatusCode = StatusCodes.Status201Created;
+        var withoutNodes = noValueOnSuccess && e.Action is V2Actions.Set or V2Actions.CompareAndSwap or V2Actions.Create or V2Actions.Update;
+        await V2Http.Write(context, V2Json.Event(e, V2Http.NowUnixNs(), withoutNodes));
+    }
+
+    private async Task WatchAsync(HttpContext context, V2KeyRequest r)
+    {
+        using var watcher = hub.Watch(r.Path, r.Recursive, r.Stream, r.WaitIndex);
+        var response = context.Response;
+        response.ContentType = "application/json";
+        response.Headers["X-Etcd-Index"] = watcher.StartIndex.ToString();
+        response.Headers["X-Raft-Index"] = node.RaftIndex.ToString();
+        response.Headers["X-Raft-Term"] = node.RaftTerm.ToString();
+        response.StatusCode = 200;
+        await response.StartAsync(context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+        var token = context.RequestAborted;
+        while (await watcher.Events.WaitToReadAsync(token))
+        {
+            while (watcher.Events.TryRead(out var e))
+            {
+                await V2Http.Write(context, V2Json.Event(e, V2Http.NowUnixNs()));
+                if (!r.Stream) return;
+            }
+            await response.Body.FlushAsync(token);
+        }
+    }
+
+    private static Task WriteError(HttpContext context, int code, string cause, ulong index)
+    {
+        var response = context.Response;
+        if (response.HasStarted) return Task.CompletedTask;
+        response.Headers["X-Etcd-Index"] = index.ToString();
+        response.ContentType = "application/json";
+        response.StatusCode = V2ErrorCode.HttpStatus(code);
+        return V2Http.Write(context, V2Json.Error(code, cause, index));
+    }
+}
