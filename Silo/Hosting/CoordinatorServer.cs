@@ -149,6 +149,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ApplyCoordinatorLimits();
+            k.AddServerHeader = false; // etcd sends none
             foreach (var url in config.ListenClientUrls)
                 k.Listen(Endpoint(url), listen => listen.UseCoordinatorProtocols());
         });

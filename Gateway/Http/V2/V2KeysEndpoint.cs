@@ -17,12 +17,14 @@ public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Options opt
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        EtcdHttp.AddCorsHeaders(context.Response);
+        if (EtcdHttp.RedirectUncleanPath(context)) return;
         if (!V2Http.AllowMethod(context, "HEAD", "GET", "PUT", "POST", "DELETE"))
         {
             await V2Http.MethodNotAllowed(context);
             return;
         }
-        context.Response.Headers["X-Etcd-Cluster-ID"] = V2Http.Id(node.ClusterId);
+        context.Response.Headers[V2Http.ClusterIdHeader] = V2Http.Id(node.ClusterId);
         V2KeyRequest parsed;
         try
         {
@@ -125,7 +127,7 @@ public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Options opt
         {
             while (watcher.Events.TryRead(out var e))
             {
-                await V2Http.Write(context, V2Json.Event(e, V2Http.NowUnixNs()));
+                await V2Http.WritePart(context, V2Json.Event(e, V2Http.NowUnixNs()));
                 if (!r.Stream) return;
             }
             await response.Body.FlushAsync(token);

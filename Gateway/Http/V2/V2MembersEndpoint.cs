@@ -16,12 +16,14 @@ public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
 
     public async Task HandleAsync(HttpContext context)
     {
+        EtcdHttp.AddCorsHeaders(context.Response);
+        if (EtcdHttp.RedirectUncleanPath(context)) return;
         if (!V2Http.AllowMethod(context, "GET", "POST", "DELETE", "PUT"))
         {
             await V2Http.MethodNotAllowed(context);
             return;
         }
-        context.Response.Headers["X-Etcd-Cluster-ID"] = V2Http.Id(node.ClusterId);
+        context.Response.Headers[V2Http.ClusterIdHeader] = V2Http.Id(node.ClusterId);
         var rest = context.Request.Path.Value![Prefix.Length..].TrimStart('/');
         try
         {
@@ -140,7 +142,7 @@ public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
         }
         catch (JsonException e)
         {
-            await V2Http.HttpError(context, 400, text.Trim().Length == 0 ? "unexpected end of JSON input" : "invalid JSON: " + e.Message);
+            await V2Http.HttpError(context, 400, GoJsonError(text, e));
             return null;
         }
         var (urls, error) = V2PeerUrls.Parse(texts);
@@ -150,6 +152,19 @@ public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
             return null;
         }
         return urls;
+    }
+
+    /// <summary>encoding/json's text for the common syntax errors (an empty body, a bad first character).</summary>
+    private static string GoJsonError(string text, JsonException e)
+    {
+        var trimmed = text.TrimStart(' ', '\t', '\r', '\n');
+        if (trimmed.Length == 0) return "unexpected end of JSON input";
+        var c = trimmed[0];
+        if (c is not ('{' or '[' or '"' or '-' or 't' or 'f' or 'n') && !char.IsAsciiDigit(c))
+            return $"invalid character '{c}' looking for beginning of value";
+        return e.Message.StartsWith("peerURLs", StringComparison.Ordinal)
+            ? "json: cannot unmarshal number into Go struct field .peerURLs of type string"
+            : "unexpected end of JSON input";
     }
 
     /// <summary>etcd's statuses for membership errors: 404 unknown member, 409 peer URL in use, 500 anything else.</summary>
