@@ -15,6 +15,16 @@ public static class EtcdHttp
         response.Headers["Access-Control-Allow-Origin"] = "*";
     }
 
+    /// <summary>etcd's CORS handler answers every OPTIONS request itself: 200, the CORS headers, no body. True when it did.</summary>
+    public static bool AnswerPreflight(HttpContext context)
+    {
+        AddCorsHeaders(context.Response);
+        if (!HttpMethods.IsOptions(context.Request.Method)) return false;
+        context.Response.StatusCode = 200;
+        context.Response.ContentLength = 0;
+        return true;
+    }
+
     /// <summary>Writes a whole body with its Content-Length (none for HEAD, as Go).</summary>
     public static Task WriteBody(HttpContext context, string body)
     {
@@ -44,7 +54,7 @@ public static class EtcdHttp
     /// <summary>Go's http.NotFound for paths etcd does not serve.</summary>
     public static Task NotFound(HttpContext context)
     {
-        AddCorsHeaders(context.Response);
+        if (AnswerPreflight(context)) return Task.CompletedTask;
         return PlainError(context, 404, "404 page not found");
     }
 

@@ -11,7 +11,7 @@ public sealed class HealthEndpoint(ICoordinatorNode node, GatewayOptions options
 {
     public async Task HandleAsync(HttpContext context)
     {
-        EtcdHttp.AddCorsHeaders(context.Response);
+        if (EtcdHttp.AnswerPreflight(context)) return;
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             await EtcdHttp.MethodNotAllowed(context, "GET");

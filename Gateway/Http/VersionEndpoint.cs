@@ -9,7 +9,7 @@ public sealed class VersionEndpoint(GatewayOptions options)
 {
     public Task HandleAsync(HttpContext context)
     {
-        EtcdHttp.AddCorsHeaders(context.Response);
+        if (EtcdHttp.AnswerPreflight(context)) return Task.CompletedTask;
         if (!HttpMethods.IsGet(context.Request.Method)) return EtcdHttp.MethodNotAllowed(context, "GET");
         context.Response.ContentType = "application/json";
         var body = new StringBuilder("{\"etcdserver\":");

@@ -144,7 +144,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         if (config.EnableV2)
         {
             builder.Services.AddSingleton<IV2Node>(host);
-            builder.Services.AddCoordinatorV2(new V2Options { MaxRequestBytes = config.MaxRequestBytes });
+            builder.Services.AddCoordinatorV2();
         }
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -7,9 +7,8 @@ namespace Coordinator.Gateway.Http.V2;
 public static class V2EndpointRouteBuilderExtensions
 {
     /// <summary>Registers the v2 API's services; the host registers <see cref="IV2Node"/> and <see cref="IClusterAdmin"/>.</summary>
-    public static IServiceCollection AddCoordinatorV2(this IServiceCollection services, V2Options? options = null)
+    public static IServiceCollection AddCoordinatorV2(this IServiceCollection services)
     {
-        services.AddSingleton(options ?? new V2Options());
         services.AddSingleton<V2WatcherHub>();
         services.AddSingleton<V2KeysEndpoint>();
         services.AddSingleton<V2MembersEndpoint>();

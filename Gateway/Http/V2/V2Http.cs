@@ -10,12 +10,15 @@ internal static class V2Http
     public static bool AllowMethod(HttpContext context, params string[] methods)
     {
         EtcdHttp.AddCorsHeaders(context.Response);
+        if (HttpMethods.IsOptions(context.Request.Method)) return false;
         if (methods.Contains(context.Request.Method)) return true;
         context.Response.Headers["Allow"] = string.Join(",", methods);
         return false;
     }
 
-    public static Task MethodNotAllowed(HttpContext context) => PlainError(context, 405, "Method Not Allowed");
+    /// <summary>405 (or, for OPTIONS, the CORS preflight answer etcd gives on every path).</summary>
+    public static Task MethodNotAllowed(HttpContext context) =>
+        EtcdHttp.AnswerPreflight(context) ? Task.CompletedTask : PlainError(context, 405, "Method Not Allowed");
 
     public static Task PlainError(HttpContext context, int status, string text) => EtcdHttp.PlainError(context, status, text);
 

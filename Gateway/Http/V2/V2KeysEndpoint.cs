@@ -1,6 +1,5 @@
 using System.Text;
 using Coordinator.Grains.Store.V2;
-using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 
 namespace Coordinator.Gateway.Http.V2;
@@ -10,15 +9,14 @@ namespace Coordinator.Gateway.Http.V2;
 /// stream, also through a follower), HEAD, PUT, POST (in-order keys), DELETE. Writes are replicated; the
 /// response carries X-Etcd-Index, X-Raft-Index, X-Raft-Term and X-Etcd-Cluster-ID as etcd's do.
 /// </summary>
-public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Options options)
+public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub)
 {
     public const string Prefix = "/v2/keys";
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        EtcdHttp.AddCorsHeaders(context.Response);
-        if (EtcdHttp.RedirectUncleanPath(context)) return;
+        if (EtcdHttp.AnswerPreflight(context) || EtcdHttp.RedirectUncleanPath(context)) return;
         if (!V2Http.AllowMethod(context, "HEAD", "GET", "PUT", "POST", "DELETE"))
         {
             await V2Http.MethodNotAllowed(context);
@@ -91,11 +89,8 @@ public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Options opt
 
     private async Task WriteAsync(HttpContext context, V2KeyRequest r)
     {
-        var write = r.ToWrite(V2Http.NowUnixNs());
-        // etcd refuses proposals above --max-request-bytes with this text (as a Raft internal error).
-        if (write.CalculateSize() + 16 > options.MaxRequestBytes)
-            throw new V2Error(V2ErrorCode.RaftInternal, "etcdserver: request is too large", 0);
-        var e = await node.ProposeV2Async(write, context.RequestAborted);
+        // As etcd, a v2 write has no size limit of its own: the 10 MiB form limit bounds it.
+        var e = await node.ProposeV2Async(r.ToWrite(V2Http.NowUnixNs()), context.RequestAborted);
         await WriteEvent(context, e, r.NoValueOnSuccess);
     }
 

@@ -16,8 +16,7 @@ public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
 
     public async Task HandleAsync(HttpContext context)
     {
-        EtcdHttp.AddCorsHeaders(context.Response);
-        if (EtcdHttp.RedirectUncleanPath(context)) return;
+        if (EtcdHttp.AnswerPreflight(context) || EtcdHttp.RedirectUncleanPath(context)) return;
         if (!V2Http.AllowMethod(context, "GET", "POST", "DELETE", "PUT"))
         {
             await V2Http.MethodNotAllowed(context);

@@ -21,8 +21,8 @@ internal sealed class EtcdV2Process : IDisposable
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
                  {
-                     "--enable-v2", "--name", "e1", "--data-dir", _dataDir, "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
-                     "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"e1={peer}",
+                     "--enable-v2", "--name", "m1", "--data-dir", _dataDir, "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
+                     "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"m1={peer}",
                  })
             psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;

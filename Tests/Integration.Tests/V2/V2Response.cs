@@ -38,8 +38,39 @@ internal sealed class V2Curl : IDisposable
         return new V2Response((int)response.StatusCode, headers, body);
     }
 
+    /// <summary>Opens a long response (a watch); its lines are read as they come.</summary>
+    public async Task<V2Stream> OpenAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var headers = new Dictionary<string, string>();
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+            headers[name.ToLowerInvariant()] = string.Join(",", values);
+        return new V2Stream(response, new V2Response((int)response.StatusCode, headers, ""),
+            new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken)));
+    }
+
     public Task<V2Response> GetAsync(string url, CancellationToken cancellationToken = default) => SendAsync("GET", url, cancellationToken: cancellationToken);
     public Task<V2Response> PutAsync(string url, string form) => SendAsync("PUT", url, form);
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A watch response being read line by line (one JSON event per line).</summary>
+internal sealed class V2Stream(HttpResponseMessage response, V2Response head, StreamReader reader) : IDisposable
+{
+    public V2Response Head { get; } = head;
+
+    /// <summary>The next line, or null when the response ended or nothing came within <paramref name="within"/>.</summary>
+    public async Task<string?> ReadLineAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try { return await reader.ReadLineAsync(timeout.Token); }
+        catch (OperationCanceledException) { return null; }
+    }
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        response.Dispose();
+    }
 }
