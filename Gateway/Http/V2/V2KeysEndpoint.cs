@@ -62,10 +62,18 @@ public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub)
             using var buffer = new MemoryStream();
             var chunk = new byte[16 * 1024];
             int n;
-            while ((n = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            try
             {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > V2Form.MaxBodyBytes) throw new V2Error(V2ErrorCode.InvalidForm, "http: POST too large", 0);
+                while ((n = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                {
+                    buffer.Write(chunk, 0, n);
+                    if (buffer.Length > V2Form.MaxBodyBytes) throw new V2Error(V2ErrorCode.InvalidForm, "http: POST too large", 0);
+                }
+            }
+            catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+            {
+                // A body cut short: Go's ParseForm reports the read error; nothing is stored.
+                throw new V2Error(V2ErrorCode.InvalidForm, "unexpected EOF", 0);
             }
             body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
