@@ -102,8 +102,10 @@ public sealed partial class ReplicaHost : IV2Node
         ProposeInternal(new RaftRequest { V2Sync = new V2Sync { Time = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 } });
     }
 
+    /// <summary>With members whose addition is in the log but not applied yet: a v2 member add answers once the
+    /// addition is accepted, and etcdctl lists the members right after to print ETCD_INITIAL_CLUSTER.</summary>
     public IReadOnlyList<MemberInfo> V2Members() =>
-        MemberTable.All.Select(m => new MemberInfo(m.Id, m.Name, m.PeerUrls, m.ClientUrls, m.IsLearner)).ToList();
+        MemberTable.AllWithPending.Select(m => new MemberInfo(m.Id, m.Name, m.PeerUrls, m.ClientUrls, m.IsLearner)).ToList();
 
     public V2SelfStats SelfStats()
     {

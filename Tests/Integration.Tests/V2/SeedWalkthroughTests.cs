@@ -15,7 +15,7 @@ public sealed class SeedWalkthroughTests : IAsyncLifetime
     private readonly TestCluster _cluster = new(3);
     private readonly V2Curl _curl = new();
 
-    public Task InitializeAsync() => _cluster.StartAsync();
+    public Task InitializeAsync() => _cluster.StartPublishedAsync();
 
     public Task DisposeAsync()
     {

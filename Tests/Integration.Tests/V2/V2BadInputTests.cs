@@ -13,7 +13,7 @@ public sealed class V2BadInputTests : IAsyncLifetime
     private readonly V2Curl _curl = new();
     private string Url => _cluster.Members[0].ClientUrl;
 
-    public Task InitializeAsync() => _cluster.StartAsync();
+    public Task InitializeAsync() => _cluster.StartPublishedAsync();
 
     public Task DisposeAsync()
     {

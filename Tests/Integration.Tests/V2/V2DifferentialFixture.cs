@@ -14,7 +14,7 @@ public sealed class V2DifferentialFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _coordinator.StartAsync();
+        await _coordinator.StartPublishedAsync();
         await _etcd.WaitHealthyAsync();
     }
 
