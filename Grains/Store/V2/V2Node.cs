@@ -33,16 +33,14 @@ internal sealed class V2Node
     public bool IsHidden => Name.Length > 0 && Name[0] == '_';
 
     /// <summary>The client view; <paramref name="recursive"/> lists the whole subtree, otherwise only itself.</summary>
-    public V2NodeView View(bool recursive, bool sorted) => View(recursive, sorted, depth: 0);
-
-    private V2NodeView View(bool recursive, bool sorted, int depth)
+    public V2NodeView View(bool recursive, bool sorted)
     {
         if (!IsDir)
             return new V2NodeView { Key = Path, Value = Value, Expiration = ExpirationOrNull, ModifiedIndex = ModifiedIndex, CreatedIndex = CreatedIndex };
         return new V2NodeView
         {
             Key = KeyOf(Path), Dir = true, Expiration = ExpirationOrNull, ModifiedIndex = ModifiedIndex, CreatedIndex = CreatedIndex,
-            Nodes = recursive ? ListChildren(recursive, sorted, depth + 1) : null,
+            Nodes = recursive ? ListChildren(recursive, sorted) : null,
         };
     }
 
@@ -53,15 +51,16 @@ internal sealed class V2Node
         return new V2NodeView
         {
             Key = KeyOf(Path), Dir = true, Expiration = ExpirationOrNull, ModifiedIndex = ModifiedIndex, CreatedIndex = CreatedIndex,
-            Nodes = ListChildren(recursive, sorted, 1),
+            Nodes = ListChildren(recursive, sorted),
         };
     }
 
-    private List<V2NodeView> ListChildren(bool recursive, bool sorted, int depth)
+    /// <summary>Recursive: depth is bounded by the key path, which the request line bounds (8 KiB: ~4,000 levels).</summary>
+    private List<V2NodeView> ListChildren(bool recursive, bool sorted)
     {
         var list = new List<V2NodeView>(Children!.Count);
         foreach (var child in Children.Values)
-            if (!child.IsHidden) list.Add(child.View(recursive, sorted, depth));
+            if (!child.IsHidden) list.Add(child.View(recursive, sorted));
         return list; // children are kept in name order: sorted or not, the order is deterministic
     }
 

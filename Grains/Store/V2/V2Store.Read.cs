@@ -21,7 +21,7 @@ public sealed partial class V2Store
             return new V2Event
             {
                 Action = V2Actions.Get,
-                Node = node.Listing(recursive, sorted) with { Key = V2Node.KeyOf(clean) },
+                Node = node.Listing(recursive, sorted),
                 EtcdIndex = _index,
             };
         }
