@@ -105,7 +105,7 @@ public sealed partial class EtcdctlV2DifferentialTests(V2DifferentialFixture ser
         var transcript = new List<string>();
         using (var once = EtcdctlV2.Start(url, "watch", "/w/once"))
         {
-            await Task.Delay(700);
+            await WaitForWatchersAsync(url, 1);
             await EtcdctlV2.RunAsync(url, "set", "/w/once", "v1");
             var exited = once.WaitForExit(10_000);
             transcript.Add($"watch: exited={exited} out={Mask(await once.StandardOutput.ReadToEndAsync())}");
@@ -124,11 +124,24 @@ public sealed partial class EtcdctlV2DifferentialTests(V2DifferentialFixture ser
         return string.Join("\n", transcript);
     }
 
+    /// <summary>Polls /v2/stats/store until the watch is registered (a watch answered from the history may never
+    /// show: then a short grace period).</summary>
+    private static async Task WaitForWatchersAsync(string url, long count, bool historyAnswered = false)
+    {
+        if (historyAnswered)
+        {
+            await Task.Delay(1500);
+            return;
+        }
+        using var target = new V2Target("", url);
+        await target.WaitForWatchersAsync(count);
+    }
+
     private static async Task<string> Forever(string url, string[] args, Func<Task> changes)
     {
         using var p = EtcdctlV2.Start(url, args);
         var output = p.StandardOutput.ReadToEndAsync();
-        await Task.Delay(700);
+        await WaitForWatchersAsync(url, 1, historyAnswered: args.Contains("--after-index"));
         await changes();
         await Task.Delay(1000);
         p.Kill(true);

@@ -99,10 +99,11 @@ public sealed class SeedWalkthroughTests : IAsyncLifetime
         Assert.InRange(remaining, 55, 60);
         var shortLived = await _curl.PutAsync(b + "/v2/keys/short", "value=bar&ttl=1");
         Assert.Equal(1, Node(shortLived).GetProperty("ttl").GetInt64());
-        await Task.Delay(2500);
         foreach (var m in _cluster.Members)
         {
             var expired = await _curl.GetAsync(m.ClientUrl + "/v2/keys/short");
+            for (var deadline = DateTime.UtcNow.AddSeconds(20); expired.Status != 404 && DateTime.UtcNow < deadline; await Task.Delay(100))
+                expired = await _curl.GetAsync(m.ClientUrl + "/v2/keys/short");
             Assert.Equal(404, expired.Status);
             Assert.Equal(100, expired.Json.GetProperty("errorCode").GetInt32());
         }
@@ -118,14 +119,14 @@ public sealed class SeedWalkthroughTests : IAsyncLifetime
 
         // Waiting for a change: wait=true on a key that does not exist yet, on a follower.
         var waitMissing = _curl.GetAsync(b + "/v2/keys/joinc?wait=true");
-        await Task.Delay(300);
+        await WatchersAsync(b, 1);
         Assert.False(waitMissing.IsCompleted);
         var joinc = await _curl.PutAsync(a + "/v2/keys/joinc", "value=yundream");
         var woke = await waitMissing.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(200, woke.Status);
         Assert.Equal($"{{\"action\":\"set\",\"node\":{{\"key\":\"/joinc\",\"value\":\"yundream\",\"modifiedIndex\":{Index(Node(joinc))},\"createdIndex\":{Index(Node(joinc))}}}}}\n", woke.Body);
         var waitExisting = _curl.GetAsync(b + "/v2/keys/joinc?wait=true");
-        await Task.Delay(300);
+        await WatchersAsync(b, 1);
         await _curl.PutAsync(a + "/v2/keys/joinc", "value=Hello world");
         var woke2 = await waitExisting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("yundream", Node(woke2, "prevNode").GetProperty("value").GetString());
@@ -218,6 +219,14 @@ public sealed class SeedWalkthroughTests : IAsyncLifetime
             Assert.Contains($"member {id} is healthy: got healthy result from {m.ClientUrl}", lines);
         Assert.Equal("cluster is degraded", lines[^1]);
         Assert.Equal(MemberListLines(ids, next), (await EtcdctlV2.RunAsync(Urls, "member", "list")).Out.Split('\n'));
+    }
+
+    /// <summary>Waits until <paramref name="url"/>'s member has <paramref name="count"/> watchers registered.</summary>
+    private async Task WatchersAsync(string url, long count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await _curl.GetAsync(url + "/v2/stats/store")).Json.GetProperty("watchers").GetInt64() < count && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
     }
 
     private async Task<Dictionary<string, CoordinatorProcess>> MemberIdsAsync()

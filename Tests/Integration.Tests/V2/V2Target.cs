@@ -26,6 +26,18 @@ internal sealed class V2Target(string name, string baseUrl) : IDisposable
         catch (JsonException) { }
     }
 
+    /// <summary>Watchers registered on the server (/v2/stats/store), to know a watch is in place before writing.</summary>
+    public async Task<long> WatchersAsync() =>
+        (await Curl.GetAsync(BaseUrl + "/v2/stats/store")).Json.GetProperty("watchers").GetInt64();
+
+    /// <summary>Polls until at least <paramref name="count"/> watchers are registered or <paramref name="done"/> says
+    /// the watch needs no registration (it was answered from the history); 20 s at most.</summary>
+    public async Task WaitForWatchersAsync(long count, Func<bool>? done = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && !(done?.Invoke() ?? false) && await WatchersAsync() < count) await Task.Delay(20);
+    }
+
     public void Dispose()
     {
         foreach (var s in Streams.Values) s.Dispose();
@@ -53,9 +65,10 @@ internal sealed record V2Step(string Name, Func<V2Target, Task<string>> Run)
     /// <summary>Starts a wait=true request and gives it time to register before the next step writes.</summary>
     public static V2Step WaitStart(string id, string path) => new($"wait {id} {path}", async t =>
     {
-        t.Waits[id] = t.Curl.GetAsync(t.BaseUrl + t.Expand(path));
-        await Task.Delay(300);
-        return t.Waits[id].IsCompleted ? "completed at once:\n" + V2Observation.Of(await t.Waits[id]) : "waiting";
+        var before = await t.WatchersAsync();
+        var wait = t.Waits[id] = t.Curl.GetAsync(t.BaseUrl + t.Expand(path));
+        await t.WaitForWatchersAsync(before + 1, () => wait.IsCompleted);
+        return wait.IsCompleted ? "completed at once:\n" + V2Observation.Of(await wait) : "waiting";
     });
 
     public static V2Step WaitEnd(string id) => new($"wait {id} ends", async t =>
@@ -71,8 +84,9 @@ internal sealed record V2Step(string Name, Func<V2Target, Task<string>> Run)
 
     public static V2Step StreamStart(string id, string path) => new($"stream {id} {path}", async t =>
     {
+        var before = await t.WatchersAsync();
         t.Streams[id] = await t.Curl.OpenAsync(t.BaseUrl + t.Expand(path));
-        await Task.Delay(300);
+        await t.WaitForWatchersAsync(before + 1);
         return V2Observation.Of(t.Streams[id].Head);
     });
 
@@ -83,10 +97,14 @@ internal sealed record V2Step(string Name, Func<V2Target, Task<string>> Run)
         return string.Join("\n", got);
     });
 
-    public static V2Step Sleep(TimeSpan span) => new($"sleep {span}", async _ =>
+    /// <summary>GETs <paramref name="path"/> until it answers <paramref name="status"/> (a TTL key expiring), 20 s at most;
+    /// observes the last answer.</summary>
+    public static V2Step GetUntil(string path, int status) => new($"GET {path} until {status}", async t =>
     {
-        await Task.Delay(span);
-        return "";
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        V2Response r;
+        while ((r = await t.Curl.GetAsync(t.BaseUrl + t.Expand(path))).Status != status && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return V2Observation.Of(r);
     });
 
     /// <summary>Many writes at once (to push the history past 1,000 events); observes only the failures.</summary>
