@@ -45,6 +45,10 @@ public sealed record CompareRow(string Id, Func<IReadOnlyList<string>, BenchOpti
             new("lease-keepalive", e => Base(e, "lease-keepalive", 16) with { Leases = 1000 }, [Throughput("keep-alive"), P99()]),
             new("lock-contended", e => Base(e, "lock", 16) with { LockNames = 1 }, [Throughput("cycle"), P50("handover"), P99("handover")]),
             new("lock-uncontended", e => Base(e, "lock", 16) with { LockNames = 16 }, [Throughput("cycle"), P50()]),
+            new("v2-set-1", e => Base(e, "v2-set", 1), [Throughput("v2 set"), P50(), P99()]),
+            new("v2-set-64", e => Base(e, "v2-set", 64), [Throughput("v2 set"), P50(), P99()]),
+            new("v2-get-64", e => Base(e, "v2-get", 64) with { Consistency = 's', KeySpace = 1000 }, [Throughput("v2 get"), P50(), P99()]),
+            new("v2-get-quorum-64", e => Base(e, "v2-get", 64) with { Consistency = 'l', KeySpace = 1000 }, [Throughput("v2 quorum get"), P50(), P99()]),
             new("lock-service-contended", e => Base(e, "lock", 16) with { LockNames = 1, LockVia = "service" },
                 [Throughput("cycle"), P50("handover")]),
         ];

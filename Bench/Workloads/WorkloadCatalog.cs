@@ -15,6 +15,8 @@ public static class WorkloadCatalog
         ["watch-fanout"] = "events/s delivered to --watchers watchers",
         ["lease-keepalive"] = "keep-alives/s over --leases leases",
         ["lock"] = "acquire/release cycles/s (--lock-via recipe|service, --lock-names 1|N|clients)",
+        ["v2-set"] = "v2 API (HTTP PUT /v2/keys) sets of random keys of --key-space",
+        ["v2-get"] = "v2 API (HTTP GET /v2/keys) gets of a preloaded key space (--consistency l adds quorum=true)",
     };
 
     public static Workload Create(WorkloadContext context) => context.Options.Workload switch
@@ -27,6 +29,8 @@ public static class WorkloadCatalog
         "lease-keepalive" => new LeaseKeepAliveWorkload(context),
         "lock" when context.Options.LockVia == "service" => new LockServiceWorkload(context),
         "lock" => new LockRecipeWorkload(context),
+        "v2-set" => new V2SetWorkload(context),
+        "v2-get" => new V2GetWorkload(context),
         var other => throw new ArgumentException($"unknown workload '{other}'"),
     };
 }

@@ -10,9 +10,12 @@ public static class HttpEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapCoordinatorHttp(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
-        endpoints.MapGet("/health", services.GetRequiredService<HealthEndpoint>().HandleAsync);
-        endpoints.MapGet("/version", services.GetRequiredService<VersionEndpoint>().HandleAsync);
+        // Every method reaches these handlers: they answer 405 with etcd's body themselves.
+        endpoints.Map("/health", services.GetRequiredService<HealthEndpoint>().HandleAsync);
+        endpoints.Map("/version", services.GetRequiredService<VersionEndpoint>().HandleAsync);
         endpoints.MapGet("/metrics", services.GetRequiredService<MetricsEndpoint>().HandleAsync);
+        // Anything else etcd does not serve: Go's 404 page (lowest priority: every mapped route wins).
+        endpoints.MapFallback(EtcdHttp.NotFound);
         return endpoints;
     }
 }

@@ -80,6 +80,7 @@ public static class ConfigParser
         var quota = Long("quota-backend-bytes", get("quota-backend-bytes"), 0, long.MaxValue);
         var strict = Bool("strict-reconfig-check", get("strict-reconfig-check"));
         var forceNew = Bool("force-new-cluster", get("force-new-cluster"));
+        var enableV2 = Bool("enable-v2", get("enable-v2"));
         var dataDir = explicitValue("data-dir") is { Length: > 0 } dd ? dd : $"{name}.coordinator";
         return new CoordinatorConfig
         {
@@ -103,6 +104,7 @@ public static class ConfigParser
             AutoCompactionRetention = retention,
             LogLevel = level,
             StrictReconfigCheck = strict,
+            EnableV2 = enableV2,
             ForceNewCluster = forceNew,
         };
     }

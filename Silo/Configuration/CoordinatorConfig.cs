@@ -26,6 +26,8 @@ public sealed record CoordinatorConfig
     public string LogLevel { get; init; } = "info";
     public bool StrictReconfigCheck { get; init; } = true;
     public bool ForceNewCluster { get; init; }
+    /// <summary>--enable-v2: serve etcd's v2 API (/v2/keys, /v2/members, /v2/stats, /v2/machines). On by default.</summary>
+    public bool EnableV2 { get; init; } = true;
 
     public int ElectionTicks => ElectionMs / HeartbeatMs;
 }

@@ -24,6 +24,7 @@ internal static class CoordinatorFlags
         new("auto-compaction-retention", "0", "Auto compaction retention (0 = off): hours or a duration like '30m' for periodic, a count for revision."),
         new("log-level", "info", "Configures log level: debug, info, warn, error."),
         new("strict-reconfig-check", "true", "Reject reconfiguration requests that would cause quorum loss.", IsBoolean: true),
+        new("enable-v2", "true", "Accept etcd V2 client requests (/v2/keys, /v2/members, /v2/stats, /v2/machines).", IsBoolean: true),
         new("force-new-cluster", "false", "Force to create a new one-member cluster from this member's data (recovery).", IsBoolean: true),
     ];
 
@@ -35,7 +36,7 @@ internal static class CoordinatorFlags
             "       coordinator snapshot restore FILE --name ... --initial-cluster ... [--data-dir ...]",
             "       coordinator snapshot status FILE",
             "",
-            "A Raft-replicated coordination service that speaks etcd's v3 API.",
+            "A Raft-replicated coordination service that speaks etcd's v3 API (and its v2 API unless --enable-v2=false).",
             "Every flag may also be set as COORDINATOR_<FLAG> or ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER).",
             "",
             "Flags:",

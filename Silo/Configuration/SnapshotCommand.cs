@@ -24,7 +24,9 @@ public static class SnapshotCommand
             if (!File.Exists(path)) throw new ConfigurationException($"snapshot file {path} does not exist");
             var (appliedIndex, stateMachine) = BackupFile.Decode(File.ReadAllBytes(path), path);
             var (storeBytes, _) = Split(stateMachine);
-            var store = KvStore.FromSnapshot(new MemoryStream(storeBytes));
+            var storeStream = new MemoryStream(storeBytes);
+            var store = KvStore.FromSnapshot(storeStream);
+            var v2Section = storeBytes[(int)storeStream.Position..]; // the v2 store, carried over as it is
             if (args[0] == "status")
             {
                 var hash = store.HashKv(0);
@@ -33,7 +35,7 @@ public static class SnapshotCommand
                 return 0;
             }
             var (_, config) = ConfigParser.Parse(args[2..], _ => null);
-            Restore(config!, store);
+            Restore(config!, store, v2Section);
             output.WriteLine($"restored snapshot {path} into {config!.DataDir} (revision {store.CurrentRevision}) for member {config.Name}");
             return 0;
         }
@@ -51,8 +53,8 @@ public static class SnapshotCommand
     }
 
     /// <summary>The new cluster's log: its members as config entries 1..N, then a snapshot at N holding the
-    /// backup's keys (the old cluster's members are not carried over).</summary>
-    private static void Restore(CoordinatorConfig config, KvStore store)
+    /// backup's keys and v2 store (the old cluster's members are not carried over).</summary>
+    private static void Restore(CoordinatorConfig config, KvStore store, byte[] v2Section)
     {
         if (Directory.Exists(config.DataDir) && Directory.EnumerateFileSystemEntries(config.DataDir).Any())
             throw new ConfigurationException($"data dir {config.DataDir} already exists and is not empty");
@@ -72,6 +74,7 @@ public static class SnapshotCommand
         buffer.Write(length);
         buffer.Write(memberBytes);
         store.WriteSnapshot(buffer);
+        buffer.Write(v2Section);
         var voters = Membership.OfVoters(members.All.Select(m => m.Id).ToArray());
         wal.CreateSnapshot(index, voters, buffer.ToArray());
         _ = identity;

@@ -2,6 +2,7 @@ using Coordinator.Gateway;
 using Coordinator.Gateway.Connections;
 using Coordinator.Gateway.Grpc;
 using Coordinator.Gateway.Http;
+using Coordinator.Gateway.Http.V2;
 using Coordinator.Grains.Store;
 using Coordinator.Silo.Cluster;
 using Coordinator.Silo.Configuration;
@@ -143,15 +144,22 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton<IClusterAdmin>(host);
         var gateway = new GatewayOptions { MaxRequestBytes = config.MaxRequestBytes + 512 * 1024 };
         builder.Services.AddCoordinatorGateway(gateway);
+        if (config.EnableV2)
+        {
+            builder.Services.AddSingleton<IV2Node>(host);
+            builder.Services.AddCoordinatorV2();
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ApplyCoordinatorLimits(gateway);
+            k.AddServerHeader = false; // etcd sends none
             foreach (var url in config.ListenClientUrls)
                 k.Listen(Endpoint(url), listen => listen.UseCoordinatorProtocols());
         });
         var app = builder.Build();
         app.UseCoordinatorGrpc();
         app.MapCoordinatorHttp();
+        if (config.EnableV2) app.MapCoordinatorV2();
         app.MapCoordinatorGrpc();
         // For tests and operators: the leader's member name ("0" when there is none). Handlers here are plain
         // RequestDelegates: a lambda with parameters or a return value would be compiled through expression

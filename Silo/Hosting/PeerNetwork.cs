@@ -23,6 +23,8 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
     }
 
     public ulong ClusterId => _transport.ClusterId;
+    /// <summary>Append counts, rates and follower latency measured by the transport (v2 stats).</summary>
+    public RaftTrafficStats Traffic => _transport.Traffic;
     public ReplicaHost? Host => _host;
 
     public void Attach(ReplicaHost host)

@@ -63,6 +63,7 @@ public sealed partial class ReplicaHost
         {
             ApplyAlarm(request.Alarm);
         }
+        if (request.CommandCase is RaftRequest.CommandOneofCase.V2Write or RaftRequest.CommandOneofCase.V2Sync) ApplyV2(request);
         if (result.Events.Count > 0)
             foreach (var subscriber in _subscribers) subscriber(result.Events, Store.CurrentRevision);
         OnLeaseApplied(request, result);
@@ -95,11 +96,11 @@ public sealed partial class ReplicaHost
             .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
     /// <summary>The state machine at the applied index, cheap to take; encode it off the loop.</summary>
-    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot());
+    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture());
 
     private void RestoreStateMachine(Snapshot snapshot) => RestoreStateMachine(snapshot.Data);
 
-    /// <summary>Restores members and store from a snapshot written by <see cref="StateMachineImage"/>.</summary>
+    /// <summary>Restores members, store and v2 store from a snapshot written by <see cref="StateMachineImage"/>.</summary>
     public void RestoreStateMachine(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty) return;
@@ -110,6 +111,8 @@ public sealed partial class ReplicaHost
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(data[(4 + length)..].ToArray());
         Store.RestoreSnapshot(stream);
+        V2Store.Restore(stream); // the section after the v3 store; absent in snapshots from before the v2 store
+        OnV2Restored();
         UpdatePeers();
     }
 }

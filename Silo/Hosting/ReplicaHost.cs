@@ -123,6 +123,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         TickPublish();
         ExpireWaitsForLeader();
         TickQuota();
+        TickV2();
     }
 
     private async Task RunLoopAsync()

@@ -1,19 +1,22 @@
 using System.Buffers.Binary;
 using Coordinator.Grains.Store;
+using Coordinator.Grains.Store.V2;
 
 namespace Coordinator.Silo.Hosting;
 
 /// <summary>
-/// The replicated state machine (member table + store) captured on the replica loop at one applied index,
-/// encodable on any thread afterwards. Layout: member table length (i32 LE), member table, store snapshot.
-/// Immutable.
+/// The replicated state machine (member table + store + v2 store) captured on the replica loop at one applied
+/// index, encodable on any thread afterwards. Layout: member table length (i32 LE), member table, store snapshot,
+/// v2 store section (<see cref="V2StoreSnapshot"/>; older snapshots end after the store). Immutable.
 /// </summary>
-internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store)
+internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2)
 {
+    private readonly Lazy<byte[]> _v2 = new(v2.ToArray);
+
     public ulong AppliedIndex => store.Index;
 
     /// <summary>Bytes <see cref="WriteTo"/> writes (walks every record: call off the loop).</summary>
-    public long EncodedLength() => 4 + members.Length + store.EncodedLength;
+    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length;
 
     public void WriteTo(Stream destination)
     {
@@ -22,6 +25,7 @@ internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store
         destination.Write(length);
         destination.Write(members);
         store.WriteTo(destination);
+        destination.Write(_v2.Value);
     }
 
     public byte[] ToArray()

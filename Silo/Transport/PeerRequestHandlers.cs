@@ -71,7 +71,10 @@ internal sealed class PeerRequestHandlers(PeerTransport transport)
                     Interlocked.Increment(ref transport.Statistics.batchesReceived);
                     Interlocked.Add(ref transport.Statistics.messagesReceived, messages.Count);
                     foreach (var message in messages)
+                    {
+                        transport.Traffic.OnReceive(message, message.Type == MessageType.Append ? RaftMessageCodec.GetEncodedSize(message) : 0);
                         await transport.InboundWriter.WriteAsync(message, token).ConfigureAwait(false);
+                    }
                 }
                 if (result.IsCompleted)
                 {

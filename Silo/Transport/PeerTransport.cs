@@ -57,6 +57,9 @@ public sealed partial class PeerTransport : IAsyncDisposable
     public ulong MemberId => Options.MemberId;
     public PeerTransportStatistics Statistics { get; } = new();
 
+    /// <summary>Append counts, rates and per-follower latency (etcd's /v2/stats/self and /v2/stats/leader).</summary>
+    public RaftTrafficStats Traffic { get; } = new();
+
     /// <summary>
     /// Messages received from peers, in order per sending peer. Bounded: when the host falls behind, the peer
     /// streams are back-pressured (and senders drop on overflow). Completed by <see cref="StopAsync"/>.
@@ -149,9 +152,10 @@ public sealed partial class PeerTransport : IAsyncDisposable
                 TransportLog.UnknownPeer(Logger, message.To);
                 continue;
             }
+            long size = 0;
             if (message.Type != MessageType.InstallSnapshot)
             {
-                var size = RaftMessageCodec.GetEncodedSize(message);
+                size = RaftMessageCodec.GetEncodedSize(message);
                 if (size > maxMessageBytes)
                 {
                     Interlocked.Increment(ref Statistics.messagesDropped);
@@ -159,7 +163,12 @@ public sealed partial class PeerTransport : IAsyncDisposable
                     continue;
                 }
             }
-            if (peer.TryEnqueue(message)) continue;
+            if (peer.TryEnqueue(message))
+            {
+                Traffic.OnSend(message, size);
+                continue;
+            }
+            Traffic.OnFailure(message.To);
             Interlocked.Increment(ref Statistics.messagesDropped);
             if (message.Type == MessageType.InstallSnapshot) NotifySnapshot(message.To, false);
             (overflowed ??= []).Add(message.To);
@@ -193,6 +202,7 @@ public sealed partial class PeerTransport : IAsyncDisposable
     internal void NotifyUnreachable(ulong peerId)
     {
         if (_stopping.IsCancellationRequested) return;
+        Traffic.OnFailure(peerId);
         _reportUnreachable?.Invoke(peerId);
     }
 

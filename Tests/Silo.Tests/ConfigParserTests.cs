@@ -25,6 +25,15 @@ public sealed class ConfigParserTests
     }
 
     [Fact]
+    public void EnableV2_IsOnByDefault_AndTurnsOffWithFalse()
+    {
+        Assert.True(Parse([]).EnableV2);
+        Assert.False(Parse(["--enable-v2=false"]).EnableV2);
+        Assert.True(Parse(["--enable-v2"]).EnableV2);
+        Assert.False(Parse([], new Dictionary<string, string> { ["ETCD_ENABLE_V2"] = "false" }).EnableV2);
+    }
+
+    [Fact]
     public void FlagsAcceptBothSpellings_AndEnvironmentVariables()
     {
         var c = Parse(["--name=a", "--heartbeat-interval", "50", "--election-timeout=500",
