@@ -46,7 +46,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
         Assert.False(state.RecordExists);
         Assert.Null(state.ETag);
         Assert.NotNull(state.State);
-        Assert.Equal(0, state.State.Value);
+        Assert.Equal(0, state.State!.Value);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
         var first = state.ETag;
         Assert.NotNull(first);
         Assert.True(state.RecordExists);
-        state.State.Value = 2;
+        state.State!.Value = 2;
         await _storage.WriteStateAsync("counter", grain, state);
         Assert.NotEqual(first, state.ETag);
 
@@ -66,8 +66,8 @@ public abstract class GrainStorageContract : IAsyncLifetime
         await _storage.ReadStateAsync("counter", grain, read);
         Assert.True(read.RecordExists);
         Assert.Equal(state.ETag, read.ETag);
-        Assert.Equal(2, read.State.Value);
-        Assert.Equal("a/b ü", read.State.Note);
+        Assert.Equal(2, read.State!.Value);
+        Assert.Equal("a/b ü", read.State!.Note);
         var kv = await _client.GetAsync(_storage.KeyOf("counter", grain));
         Assert.Equal(state.ETag, kv!.ModRevision.ToString()); // the etag is the record's mod_revision
     }
@@ -82,15 +82,15 @@ public abstract class GrainStorageContract : IAsyncLifetime
         await _storage.ReadStateAsync("counter", grain, first);
         await _storage.ReadStateAsync("counter", grain, second);
 
-        first.State.Value = 10;
+        first.State!.Value = 10;
         await _storage.WriteStateAsync("counter", grain, first);
-        second.State.Value = 20;
+        second.State!.Value = 20;
         var e = await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("counter", grain, second));
         Assert.Equal(first.ETag, e.StoredEtag);
-        Assert.Equal(10, (await Read(grain)).State.Value);
+        Assert.Equal(10, (await Read(grain)).State!.Value);
         // The loser cannot clear either.
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.ClearStateAsync("counter", grain, second));
-        Assert.Equal(10, (await Read(grain)).State.Value);
+        Assert.Equal(10, (await Read(grain)).State!.Value);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
             catch (InconsistentStateException) { return 0; }
         }));
         var winner = Assert.Single(results, r => r != 0);
-        Assert.Equal(winner, (await Read(grain)).State.Value);
+        Assert.Equal(winner, (await Read(grain)).State!.Value);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
 
             await storage.ClearStateAsync("counter", grain, state);
             Assert.False(state.RecordExists);
-            Assert.Equal(0, state.State.Value);
+            Assert.Equal(0, state.State!.Value);
 
             var read = new GrainState<Counter>();
             await storage.ReadStateAsync("counter", grain, read);
@@ -134,11 +134,11 @@ public abstract class GrainStorageContract : IAsyncLifetime
 
             await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("counter", grain, stale));
             await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("counter", grain, stale));
-            read.State.Value = 6;
+            read.State!.Value = 6;
             await storage.WriteStateAsync("counter", grain, read); // the etag read after the clear works
             var after = new GrainState<Counter>();
             await storage.ReadStateAsync("counter", grain, after);
-            Assert.Equal(6, after.State.Value);
+            Assert.Equal(6, after.State!.Value);
         }
     }
 
@@ -151,7 +151,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
             _storage.WriteStateAsync("counter", grain, new GrainState<Counter>(new Counter { Value = 2 })));
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
             _storage.WriteStateAsync("counter", grain, new GrainState<Counter>(new Counter { Value = 2 }) { ETag = "not-a-revision" }));
-        Assert.Equal(1, (await Read(grain)).State.Value);
+        Assert.Equal(1, (await Read(grain)).State!.Value);
     }
 
     [Fact]
@@ -163,9 +163,9 @@ public abstract class GrainStorageContract : IAsyncLifetime
         await _storage.WriteStateAsync("s", a, new GrainState<Counter>(new Counter { Value = 1 }));
         await _storage.WriteStateAsync("s", ab, new GrainState<Counter>(new Counter { Value = 2 }));
         await _storage.WriteStateAsync("s/t", a, new GrainState<Counter>(new Counter { Value = 3 }));
-        Assert.Equal(1, (await Read(a, "s")).State.Value);
-        Assert.Equal(2, (await Read(ab, "s")).State.Value);
-        Assert.Equal(3, (await Read(a, "s/t")).State.Value);
+        Assert.Equal(1, (await Read(a, "s")).State!.Value);
+        Assert.Equal(2, (await Read(ab, "s")).State!.Value);
+        Assert.Equal(3, (await Read(a, "s/t")).State!.Value);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
         Assert.StartsWith(MarkedJsonSerializer.Marker, raw);
         var read = new GrainState<Counter>();
         await storage.ReadStateAsync("counter", grain, read);
-        Assert.Equal(7, read.State.Value);
+        Assert.Equal(7, read.State!.Value);
     }
 
     [Fact]
@@ -196,11 +196,11 @@ public abstract class GrainStorageContract : IAsyncLifetime
         Assert.Equal(etag, state.ETag);
 
         var read = await Read(grain);
-        Assert.Equal(1, read.State.Value);
+        Assert.Equal(1, read.State!.Value);
         Assert.Equal(etag, read.ETag);
         state.State = new Counter { Value = 3 };
         await _storage.WriteStateAsync("counter", grain, state); // the grain goes on with its etag
-        Assert.Equal(3, (await Read(grain)).State.Value);
+        Assert.Equal(3, (await Read(grain)).State!.Value);
     }
 
     [Fact]
