@@ -9,14 +9,19 @@ internal sealed class CoordinatorOptionsValidator(CoordinatorProviderOptions opt
 {
     public void ValidateConfiguration()
     {
-        if (options.Client is null || options.Client.Endpoints.Count == 0 || options.Client.Endpoints.Any(string.IsNullOrWhiteSpace))
-            throw new OrleansConfigurationException(
-                $"{provider}: no Coordinator endpoints configured. Set Client.Endpoints (for example " +
-                "\"Client\": { \"Endpoints\": [ \"127.0.0.1:2379\" ] } in its configuration section).");
+        ValidateClient(options.Client, provider);
         if (string.IsNullOrWhiteSpace(options.RootPrefix) || !options.RootPrefix.StartsWith('/'))
             throw new OrleansConfigurationException(
                 $"{provider}: RootPrefix must be a non-empty key prefix starting with '/' (got \"{options.RootPrefix}\").");
         if (KeyLayout.Root(options.RootPrefix).Length == 0)
             throw new OrleansConfigurationException($"{provider}: RootPrefix \"{options.RootPrefix}\" is only slashes; use for example \"/orleans\".");
+    }
+
+    public static void ValidateClient(Coordinator.Client.CoordinatorClientOptions? client, string provider)
+    {
+        if (client is null || client.Endpoints.Count == 0 || client.Endpoints.Any(string.IsNullOrWhiteSpace))
+            throw new OrleansConfigurationException(
+                $"{provider}: no Coordinator endpoints configured. Set Client.Endpoints (for example " +
+                "\"Client\": { \"Endpoints\": [ \"127.0.0.1:2379\" ] } in its configuration section).");
     }
 }

@@ -22,7 +22,9 @@ public sealed class SiloOnCoordinator : ISiloConfigurator
             .AddCoordinatorGrainStorage("store", coordinator)
             .AddCoordinatorGrainStorage("PubSubStore", coordinator)
             .UseCoordinatorReminderService(coordinator)
-            .AddCoordinatorStreams("keys", silo.Configuration.GetSection("Streams"));
+            .AddCoordinatorStreams("keys", silo.Configuration.GetSection("Streams"))
+            .AddCoordinatorRecipes(coordinator);
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
