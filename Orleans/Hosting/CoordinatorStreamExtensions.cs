@@ -16,11 +16,12 @@ public static class CoordinatorStreamExtensions
         return builder.AddPersistentStreams(name, CoordinatorStreamAdapterFactory.Create, configureStream ?? (_ => { }));
     }
 
-    /// <summary>Binds the options from <paramref name="section"/> (Prefixes, Namespace, QueueCount, Client:Endpoints, ...).</summary>
+    /// <summary>Binds the options from <paramref name="section"/> (Prefixes, Namespace, QueueCount, Client:Endpoints, ...),
+    /// then applies <paramref name="configure"/>.</summary>
     public static ISiloBuilder AddCoordinatorStreams(this ISiloBuilder builder, string name, IConfiguration section,
-        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
+        Action<CoordinatorStreamOptions>? configure = null, Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
-        builder.ConfigureServices(s => s.AddStreamOptions(name, null, section));
+        builder.ConfigureServices(s => s.AddStreamOptions(name, configure, section));
         return builder.AddPersistentStreams(name, CoordinatorStreamAdapterFactory.Create, configureStream ?? (_ => { }));
     }
 
