@@ -33,8 +33,6 @@ public sealed partial class CoordinatorMembershipTable : IMembershipTable, IAsyn
         _client = new CoordinatorClient(_options.Client);
     }
 
-    internal bool IsInitialized { get; private set; }
-
     /// <summary>Creates the version key (version 0) unless it exists; a client (tryInitTableVersion false) only reads.</summary>
     public async Task InitializeMembershipTable(bool tryInitTableVersion)
     {
@@ -45,7 +43,6 @@ public sealed partial class CoordinatorMembershipTable : IMembershipTable, IAsyn
                 .Then(Op.Put(_keys.Version, "0"))
                 .CommitAsync()).ConfigureAwait(false);
         }
-        IsInitialized = true;
         Log.MembershipTableInitialized(_logger, _clusterId, _keys.Prefix, string.Join(",", _options.Client.Endpoints));
     }
 
