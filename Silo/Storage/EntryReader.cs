@@ -15,7 +15,7 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
     /// (other records) are at most this many.</summary>
     private const int MaxGap = 64 * 1024;
 
-    /// <summary>A read is not extended past this many bytes to cover more records.</summary>
+    /// <summary>A read is not extended past this many bytes to cover more records (one record may be larger).</summary>
     private const int MaxRead = 4 << 20;
 
     /// <summary>Appends entries [lo, end) at <paramref name="locations"/> to <paramref name="into"/>. Each entry
@@ -34,7 +34,9 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
                 var next = locations[j];
                 if (next.Segment != first.Segment || next.RecordOffset < start || next.RecordOffset > stop + MaxGap) break;
                 var nextStop = Math.Max(stop, next.RecordOffset + next.RecordLength);
-                if (nextStop - start > MaxRead) break;
+                // The read limit stops it from taking in more records, never from using the one already read:
+                // entries of one record (a catching-up follower writes thousands in one) share one read.
+                if (nextStop > stop && nextStop - start > MaxRead) break;
                 stop = nextStop;
             }
             var path = Path.Combine(walDirectory, WalSegment.FileName(first.Segment));

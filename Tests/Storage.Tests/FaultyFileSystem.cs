@@ -96,6 +96,9 @@ public sealed class FaultyFileSystem : IWalFileSystem
 
     public bool Crashed { get { lock (_lock) return _crashed; } }
 
+    /// <summary>Bytes returned by <see cref="ReadAt"/> so far.</summary>
+    public long BytesReadAt { get; private set; }
+
     /// <summary>Paths passed to <see cref="ReadAllBytes"/>, in call order.</summary>
     public List<string> WholeFileReads { get; } = new();
 
@@ -164,6 +167,7 @@ public sealed class FaultyFileSystem : IWalFileSystem
             if (!_files.TryGetValue(path, out var f)) throw new FileNotFoundException(path);
             var count = (int)Math.Clamp(f.Content.Count - offset, 0, destination.Length);
             if (count > 0) CollectionsMarshal.AsSpan(f.Content).Slice((int)offset, count).CopyTo(destination);
+            BytesReadAt += Math.Max(count, 0);
             return count;
         }
     }
