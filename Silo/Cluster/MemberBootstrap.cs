@@ -54,34 +54,46 @@ public static class MemberBootstrap
             throw new ConfigurationException("--initial-cluster-state=existing needs the other members in --initial-cluster");
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
         var errors = new List<string>();
-        foreach (var url in others)
+        Uri? notListed = null;
+        // A member that has not applied our addition yet does not know us; the leader has. Ask every member,
+        // twice (a second apart), before refusing to start.
+        for (var round = 0; round < 2; round++)
         {
-            ClusterInfo? info;
-            try
+            if (round > 0) Thread.Sleep(1000);
+            foreach (var url in others)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/members"))
+                ClusterInfo? info;
+                try
                 {
-                    Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                };
-                // Startup is synchronous here; HTTP/2 only offers the asynchronous API.
-                using var response = http.SendAsync(request).GetAwaiter().GetResult();
-                response.EnsureSuccessStatusCode();
-                info = System.Text.Json.JsonSerializer.Deserialize<ClusterInfo>(response.Content.ReadAsStream(),
-                    new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/members"))
+                    {
+                        Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                    };
+                    // Startup is synchronous here; HTTP/2 only offers the asynchronous API.
+                    using var response = http.SendAsync(request).GetAwaiter().GetResult();
+                    response.EnsureSuccessStatusCode();
+                    info = System.Text.Json.JsonSerializer.Deserialize<ClusterInfo>(response.Content.ReadAsStream(),
+                        new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
+                {
+                    errors.Add($"{url}: {e.Message}");
+                    continue;
+                }
+                if (info is null) continue;
+                if (info.Members.FirstOrDefault(m => m.PeerUrls.Any(ours.Contains)) is not { } self)
+                {
+                    notListed = url;
+                    continue;
+                }
+                var identity = new ClusterIdentity(info.ClusterId, self.Id, config.Name, config.ClusterToken);
+                identity.Save(config.DataDir);
+                return (identity, info.Members);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
-            {
-                errors.Add($"{url}: {e.Message}");
-                continue;
-            }
-            if (info is null) continue;
-            var self = info.Members.FirstOrDefault(m => m.PeerUrls.Any(ours.Contains))
-                ?? throw new ConfigurationException(
-                    $"the cluster at {url} has no member with peer URL {string.Join(",", ours)}; add it first with 'etcdctl member add {config.Name} --peer-urls={string.Join(",", ours)}'");
-            var identity = new ClusterIdentity(info.ClusterId, self.Id, config.Name, config.ClusterToken);
-            identity.Save(config.DataDir);
-            return (identity, info.Members);
         }
+        if (notListed is not null)
+            throw new ConfigurationException(
+                $"the cluster at {notListed} has no member with peer URL {string.Join(",", ours)}; add it first with 'etcdctl member add {config.Name} --peer-urls={string.Join(",", ours)}'");
         throw new ConfigurationException($"cannot reach any member of the existing cluster ({string.Join("; ", errors)})");
     }
 }

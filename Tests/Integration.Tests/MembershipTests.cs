@@ -146,6 +146,21 @@ public sealed class MembershipTests : IDisposable
     }
 
     [Fact]
+    public async Task JoiningWithoutMemberAdd_IsRefusedClearly_AndLeavesTheClusterAlone()
+    {
+        await _cluster.StartAsync();
+        var a = _cluster.Members[0];
+        var stranger = _cluster.NewJoiningMember("x");
+        stranger.Environment["ETCD_NAME"] = "x";
+        stranger.Environment["ETCD_INITIAL_CLUSTER"] = $"m1={a.PeerUrl},x={stranger.PeerUrl}";
+        stranger.Environment["ETCD_INITIAL_CLUSTER_STATE"] = "existing";
+        stranger.Start();
+        await WaitForAsync(() => Task.FromResult(!stranger.Running), "the stranger exits");
+        Assert.Contains($"has no member with peer URL {stranger.PeerUrl}; add it first with 'etcdctl member add x --peer-urls={stranger.PeerUrl}'", stranger.Output);
+        Assert.DoesNotContain("x", (await Ok(a.Endpoint, "member", "list")).Out.Split('\n').Select(l => l.Split(", ")[2]));
+    }
+
+    [Fact]
     public async Task PromoteBeforeCatchUp_IsRefused()
     {
         await _cluster.StartAsync();
