@@ -40,7 +40,8 @@ public sealed partial class ReplicaHost : IClusterAdmin
         return response;
     }
 
-    /// <summary>Runs an admin call on the leader: here when we lead, else forwarded to it. A leader that is
+    /// <summary>Runs an admin call on the leader: here when we lead, else forwarded to it (and answered once
+    /// applied here). A leader that is
     /// asked to remove itself hands over and the call follows the new leader (a few attempts).</summary>
     private async Task<T> OnLeaderAsync<T>(string method, IMessage request, MessageParser<T> parser, Func<Task<T>> local,
         CancellationToken cancellationToken) where T : IMessage<T>
@@ -53,7 +54,12 @@ public sealed partial class ReplicaHost : IClusterAdmin
             {
                 if (leader == MemberId) return await local();
                 var reply = await _network.CallAsync(leader, AdminMethodPrefix + method, request.ToByteArray(), cancellationToken);
-                return parser.ParseFrom(AdminEnvelope.Open(reply));
+                var response = parser.ParseFrom(AdminEnvelope.Open(reply));
+                // As in etcd, the change has been applied here too before we answer: a member list asked of this
+                // member right after (etcdctl's member add does that) shows it.
+                if (request is not MemberRemoveRequest { ID: var removed } || removed != MemberId)
+                    await ReadBarrierAsync(cancellationToken);
+                return response;
             }
             catch (Exception e) when (attempt < 3 && (e is LeadershipMovedException ||
                                                       e is NodeException { Message: "etcdserver: leader changed" }))
