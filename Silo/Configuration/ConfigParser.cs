@@ -4,7 +4,7 @@ namespace Coordinator.Silo.Configuration;
 
 /// <summary>Turns command-line flags and COORDINATOR_* / ETCD_* variables into a validated
 /// <see cref="CoordinatorConfig"/>; every problem is one <see cref="ConfigurationException"/> line.</summary>
-public static class ConfigParser
+public static partial class ConfigParser
 {
     public enum Action { Run, Help, Version }
 
@@ -106,6 +106,9 @@ public static class ConfigParser
             StrictReconfigCheck = strict,
             EnableV2 = enableV2,
             ForceNewCluster = forceNew,
+            Tls = BuildTls(get, explicitValue),
+            Auth = BuildAuth(get, explicitValue),
+            Discovery = BuildDiscovery(get, explicitValue),
         };
     }
 

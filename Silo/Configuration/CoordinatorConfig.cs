@@ -29,5 +29,9 @@ public sealed record CoordinatorConfig
     /// <summary>--enable-v2: serve etcd's v2 API (/v2/keys, /v2/members, /v2/stats, /v2/machines). On by default.</summary>
     public bool EnableV2 { get; init; } = true;
 
+    public TlsConfig Tls { get; init; } = TlsConfig.Default;
+    public AuthConfig Auth { get; init; } = AuthConfig.Default;
+    public DiscoveryConfig Discovery { get; init; } = DiscoveryConfig.Default;
+
     public int ElectionTicks => ElectionMs / HeartbeatMs;
 }

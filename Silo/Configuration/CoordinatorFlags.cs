@@ -1,9 +1,12 @@
 namespace Coordinator.Silo.Configuration;
 
-/// <summary>The flags `coordinator` accepts: etcd's names, meanings and defaults.</summary>
+/// <summary>The flags `coordinator` accepts: etcd's names, meanings and defaults. Each feature's flags live in
+/// its own list (TLS, auth, discovery) and are listed here after the core ones.</summary>
 internal static class CoordinatorFlags
 {
-    public static readonly FlagSpec[] All =
+    public static readonly FlagSpec[] All = [.. Core(), .. TlsFlags.All, .. AuthFlags.All, .. DiscoveryFlags.All];
+
+    private static FlagSpec[] Core() =>
     [
         new("name", "default", "Human-readable name for this member."),
         new("data-dir", "", "Path to the data directory (default: ${name}.coordinator)."),
