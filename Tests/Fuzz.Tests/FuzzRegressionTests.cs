@@ -4,7 +4,7 @@ using Xunit;
 namespace Coordinator.Tests.Fuzz;
 
 /// <summary>Every fuzz target, in CI: the committed corpus (Tests/Fuzz/corpus/&lt;target&gt;/, including every
-/// input that once crashed), the seed inputs, and seeded random corruptions of them (bit flips, truncations,
+/// input that once crashed), the seed inputs, and seeded random corruptions of them (20,000 per target, 2,000 for the targets that go through a real member) (bit flips, truncations,
 /// insertions, splices). Nothing may escape a target. COORDINATOR_FUZZ_ROUNDS widens the random part.</summary>
 public sealed class FuzzRegressionTests
 {
@@ -15,6 +15,7 @@ public sealed class FuzzRegressionTests
     public void Corpus_IsHandled(string name)
     {
         var target = FuzzTargets.All[name]();
+        using var _ = target as IDisposable;
         var directory = Path.Combine(AppContext.BaseDirectory, "corpus", name);
         var files = Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
         Assert.NotEmpty(files);
@@ -31,8 +32,9 @@ public sealed class FuzzRegressionTests
     public void RandomCorruptions_AreHandled(string name)
     {
         var target = FuzzTargets.All[name]();
+        using var _ = target as IDisposable;
         var seeds = SeedInputs.For(name).ToList();
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("COORDINATOR_FUZZ_ROUNDS"), out var r) ? r : 20_000;
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("COORDINATOR_FUZZ_ROUNDS"), out var r) ? r : target.CiRounds;
         var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0x7FFF_FFFF ^ 12345);
         foreach (var seed in seeds) target.Run(seed);
         for (var i = 0; i < rounds; i++)

@@ -8,5 +8,7 @@ public static class FuzzTargets
     {
         ["peer-frames"] = () => new PeerFrameTarget(),
         ["raft-entry"] = () => new RaftEntryTarget(),
+        ["grpc-messages"] = () => new GrpcMessageTarget(),
+        ["v2-http"] = () => new V2HttpTarget(),
     };
 }

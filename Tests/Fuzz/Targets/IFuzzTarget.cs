@@ -8,4 +8,7 @@ public interface IFuzzTarget
     string Name { get; }
 
     void Run(ReadOnlySpan<byte> input);
+
+    /// <summary>Random corruptions CI feeds it per run (<c>COORDINATOR_FUZZ_ROUNDS</c> overrides).</summary>
+    int CiRounds => 20_000;
 }
