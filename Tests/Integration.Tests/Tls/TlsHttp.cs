@@ -10,7 +10,7 @@ internal static class TlsHttp
         Version? version = null)
     {
         var handler = new SocketsHttpHandler { UseProxy = false };
-        var ca = caFile is null ? null : X509Certificate2.CreateFromPemFile(caFile);
+        var ca = caFile is null ? null : X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
         var client = clientCertificate is null ? null : X509Certificate2.CreateFromPemFile(clientCertificate.CertFile, clientCertificate.KeyFile);
         handler.SslOptions = new SslClientAuthenticationOptions
         {
