@@ -8,9 +8,32 @@ public sealed class CoordinatorClientOptions
     /// <summary>The configuration section <c>AddCoordinatorClient(IConfiguration)</c> binds.</summary>
     public const string SectionName = "Coordinator";
 
-    /// <summary>Members' client URLs: "127.0.0.1:2379" (h2c implied) or "http://host:port".
-    /// Empty means "127.0.0.1:2379".</summary>
+    /// <summary>Members' client URLs: "127.0.0.1:2379", "http://host:port" or "https://host:port". Without a
+    /// scheme an endpoint is https:// when any TLS option below is set, else http:// (h2c). All endpoints use the
+    /// same scheme. Empty means "127.0.0.1:2379".</summary>
     public List<string> Endpoints { get; set; } = new();
+
+    /// <summary>PEM file with the CA certificate(s) the members' server certificates must chain to (etcdctl
+    /// <c>--cacert</c>). Null: the system's trusted roots.</summary>
+    public string? TrustedCaFile { get; set; }
+
+    /// <summary>PEM file of the client certificate presented to members that require one (etcdctl <c>--cert</c>;
+    /// with <c>--client-cert-auth</c> its common name is the etcd user). Needs <see cref="KeyFile"/>.</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>PEM file of the client certificate's private key (etcdctl <c>--key</c>).</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The name every member's certificate must be valid for; null: each endpoint's own host.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>Accept any server certificate (etcdctl <c>--insecure-skip-tls-verify</c>): only for members with
+    /// self-signed auto TLS certificates. Traffic is still encrypted.</summary>
+    public bool InsecureSkipTlsVerify { get; set; }
+
+    /// <summary>True when any TLS option is set.</summary>
+    internal bool UsesTls => TrustedCaFile is { Length: > 0 } || CertFile is { Length: > 0 } || KeyFile is { Length: > 0 }
+        || ServerName is { Length: > 0 } || InsecureSkipTlsVerify;
 
     /// <summary>Timeout for establishing one TCP connection to one endpoint.</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(5);

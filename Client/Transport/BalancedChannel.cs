@@ -23,6 +23,10 @@ internal sealed class BalancedChannel : IDisposable
     public BalancedChannel(IReadOnlyList<Uri> endpoints, CoordinatorClientOptions options)
     {
         Endpoints = endpoints;
+        var schemes = endpoints.Select(e => e.Scheme).Distinct().ToList();
+        if (schemes.Count > 1)
+            throw new ArgumentException("endpoints mix http:// and https://; use one scheme for all members", nameof(endpoints));
+        var secure = schemes is ["https"];
         var addresses = endpoints.Select(e => new BalancerAddress(e.Host, e.Port)).ToArray();
         var services = new ServiceCollection();
         services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses));
@@ -42,9 +46,10 @@ internal sealed class BalancedChannel : IDisposable
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
         };
+        if (secure) handler.SslOptions = ClientTls.Create(options);
         _channel = GrpcChannel.ForAddress(Target, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Insecure,
+            Credentials = secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
             HttpHandler = new RequestSentTracker(handler),
             DisposeHttpClient = true,
             ServiceProvider = services.BuildServiceProvider(),
@@ -68,12 +73,15 @@ internal sealed class BalancedChannel : IDisposable
 
     public EtcdClients Clients { get; }
 
-    /// <summary>"127.0.0.1:2379" (h2c implied) or "http://host:port" → the member's base address.</summary>
-    public static Uri ParseAddress(string endpoint)
+    /// <summary>"127.0.0.1:2379" (https:// when <paramref name="tls"/>, else h2c implied), "http://host:port" or
+    /// "https://host:port" → the member's base address.</summary>
+    public static Uri ParseAddress(string endpoint, bool tls = false)
     {
         var text = endpoint.Trim();
-        if (!text.Contains("://", StringComparison.Ordinal)) text = "http://" + text;
+        if (!text.Contains("://", StringComparison.Ordinal)) text = (tls ? "https://" : "http://") + text;
         var uri = new Uri(text, UriKind.Absolute);
+        if (uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"endpoint '{endpoint}' is not http:// or https://", nameof(endpoint));
         return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
     }
 

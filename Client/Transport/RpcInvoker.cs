@@ -19,7 +19,7 @@ internal sealed class RpcInvoker : IDisposable
         var endpoints = options.Endpoints.Count == 0 ? ["127.0.0.1:2379"] : options.Endpoints;
         _channel = new BalancedChannel(endpoints
             .SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Select(BalancedChannel.ParseAddress)
+            .Select(e => BalancedChannel.ParseAddress(e, options.UsesTls))
             .ToArray(), options);
     }
 

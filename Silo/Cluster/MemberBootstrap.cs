@@ -14,7 +14,8 @@ public static class MemberBootstrap
 {
     /// <summary>Returns this data dir's identity and, for a member joining a running cluster, the member list
     /// the cluster reported (so it can answer the leader before it has applied anything).</summary>
-    public static (ClusterIdentity Identity, IReadOnlyList<Member>? KnownMembers) Prepare(CoordinatorConfig config, WriteAheadLog wal)
+    public static (ClusterIdentity Identity, IReadOnlyList<Member>? KnownMembers) Prepare(CoordinatorConfig config, WriteAheadLog wal,
+        System.Net.Security.SslClientAuthenticationOptions? peerTls = null)
     {
         var existing = ClusterIdentity.Load(config.DataDir);
         if (existing is not null)
@@ -27,7 +28,7 @@ public static class MemberBootstrap
             throw new ConfigurationException($"data dir {config.DataDir} has a log but no member/identity.json: it is damaged or not ours");
         if (config.ForceNewCluster)
             throw new ConfigurationException($"--force-new-cluster needs an existing data dir; {config.DataDir} is empty");
-        if (!config.NewCluster) return Join(config);
+        if (!config.NewCluster) return Join(config, peerTls);
 
         var members = config.InitialCluster
             .Select(m => (m.Name, Id: MemberIds.MemberId(m.PeerUrls, config.ClusterToken), m.PeerUrls))
@@ -46,13 +47,15 @@ public static class MemberBootstrap
     /// <summary>--initial-cluster-state=existing: ask the other members listed in --initial-cluster for the
     /// cluster (GET /members on their peer URLs) and find ourselves in it by our peer URLs (etcdctl member
     /// add must have added us). Our log starts empty; the leader sends us everything.</summary>
-    private static (ClusterIdentity, IReadOnlyList<Member>) Join(CoordinatorConfig config)
+    private static (ClusterIdentity, IReadOnlyList<Member>) Join(CoordinatorConfig config, System.Net.Security.SslClientAuthenticationOptions? peerTls)
     {
         var ours = config.AdvertisePeerUrls.Select(u => u.ToString().TrimEnd('/')).ToHashSet();
         var others = config.InitialCluster.Where(m => m.Name != config.Name).SelectMany(m => m.PeerUrls).ToList();
         if (others.Count == 0)
             throw new ConfigurationException("--initial-cluster-state=existing needs the other members in --initial-cluster");
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        if (peerTls is not null) handler.SslOptions = peerTls;
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
         var errors = new List<string>();
         Uri? notListed = null;
         // A member that has not applied our addition yet does not know us; the leader has. Ask every member,

@@ -82,6 +82,8 @@ public static partial class ConfigParser
         var forceNew = Bool("force-new-cluster", get("force-new-cluster"));
         var enableV2 = Bool("enable-v2", get("enable-v2"));
         var dataDir = explicitValue("data-dir") is { Length: > 0 } dd ? dd : $"{name}.coordinator";
+        var tls = BuildTls(get, explicitValue);
+        CheckTlsUrls(tls, listenClient, listenPeer);
         return new CoordinatorConfig
         {
             Name = name,
@@ -106,7 +108,7 @@ public static partial class ConfigParser
             StrictReconfigCheck = strict,
             EnableV2 = enableV2,
             ForceNewCluster = forceNew,
-            Tls = BuildTls(get, explicitValue),
+            Tls = tls,
             Auth = BuildAuth(get, explicitValue),
             Discovery = BuildDiscovery(get, explicitValue),
         };
@@ -119,8 +121,6 @@ public static partial class ConfigParser
         {
             if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.IsDefaultPort && !part.Contains(":" + url.Port))
                 throw new ConfigurationException($"--{flag}: '{part}' is not a URL like http://127.0.0.1:2379");
-            if (url.Scheme == "https")
-                throw new ConfigurationException($"--{flag}: '{part}': TLS is not supported yet; use http://");
             urls.Add(url);
         }
         if (urls.Count == 0) throw new ConfigurationException($"--{flag} must list at least one URL");

@@ -7,6 +7,7 @@ using Coordinator.Grains.Store;
 using Coordinator.Silo.Cluster;
 using Coordinator.Silo.Configuration;
 using Coordinator.Silo.Storage;
+using Coordinator.Silo.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -83,13 +84,14 @@ public sealed class CoordinatorServer : IAsyncDisposable
             FileSystem = FailpointFileSystem.FromEnvironment() ?? DiskFileSystem.Instance, // fault tests' slow or failing disk
 #endif
         });
-        var (identity, knownMembers) = MemberBootstrap.Prepare(config, wal);
+        var tls = MemberTls.Create(config, loggerFactory.CreateLogger("tls"));
+        var (identity, knownMembers) = MemberBootstrap.Prepare(config, wal, tls.PeerDialer);
         logger.LogInformation("starting member {Name} ({Member:x}) of cluster {Cluster:x}, data dir {DataDir}",
             config.Name, identity.MemberId, identity.ClusterId, config.DataDir);
 
         var store = new KvStore(new StoreOptions { MaxTxnOps = config.MaxTxnOps, MaxRequestBytes = config.MaxRequestBytes });
         var members = new MemberTable();
-        var peers = new PeerNetwork(identity, loggerFactory);
+        var peers = new PeerNetwork(identity, loggerFactory, tls.PeerDialer);
         var host = new ReplicaHost(new ReplicaHostOptions
         {
             MemberId = identity.MemberId,
@@ -107,8 +109,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         else if (knownMembers is not null) host.SeedMembers(knownMembers);
         peers.Attach(host);
 
-        var peerApp = BuildPeerApp(config, peers, loggerFactory);
-        var clientApp = BuildClientApp(config, host, loggerFactory);
+        var peerApp = BuildPeerApp(config, peers, tls, loggerFactory);
+        var clientApp = BuildClientApp(config, host, tls, loggerFactory);
         await peerApp.StartAsync();
         await peers.StartAsync();
         host.Start();
@@ -134,7 +136,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         return builder;
     }
 
-    private static WebApplication BuildClientApp(CoordinatorConfig config, ReplicaHost host, ILoggerFactory loggerFactory)
+    private static WebApplication BuildClientApp(CoordinatorConfig config, ReplicaHost host, MemberTls tls, ILoggerFactory loggerFactory)
     {
         var builder = NewAppBuilder();
         builder.Logging.ClearProviders();
@@ -153,8 +155,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
         {
             k.ApplyCoordinatorLimits(gateway);
             k.AddServerHeader = false; // etcd sends none
+            // http:// URLs: the preface sniffer picks h2c or HTTP/1.1; https:// URLs: ALPN picks h2 or http/1.1.
             foreach (var url in config.ListenClientUrls)
-                k.Listen(Endpoint(url), listen => listen.UseCoordinatorProtocols());
+                k.Listen(Endpoint(url), listen =>
+                {
+                    if (url.Scheme == "https") listen.UseCoordinatorTlsProtocols(tls.Client!.HandshakeOptions);
+                    else listen.UseCoordinatorProtocols();
+                });
         });
         var app = builder.Build();
         app.UseCoordinatorGrpc();
@@ -172,7 +179,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         return app;
     }
 
-    private static WebApplication BuildPeerApp(CoordinatorConfig config, PeerNetwork peers, ILoggerFactory loggerFactory)
+    private static WebApplication BuildPeerApp(CoordinatorConfig config, PeerNetwork peers, MemberTls tls, ILoggerFactory loggerFactory)
     {
         var builder = NewAppBuilder();
         builder.Logging.ClearProviders();
@@ -181,7 +188,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             foreach (var url in config.ListenPeerUrls)
-                k.Listen(Endpoint(url), listen => listen.Protocols = HttpProtocols.Http2);
+                k.Listen(Endpoint(url), listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    if (url.Scheme == "https") listen.UseHttps(tls.Peer!.HandshakeOptions);
+                });
             peers.ConfigureKestrel(k);
         });
         var app = builder.Build();

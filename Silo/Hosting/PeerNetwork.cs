@@ -17,9 +17,10 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
     private ReplicaHost? _host;
     private Task? _pump;
 
-    public PeerNetwork(ClusterIdentity identity, ILoggerFactory loggerFactory)
+    /// <param name="tls">TLS for dials to https:// peer URLs (null: no peer TLS settings).</param>
+    public PeerNetwork(ClusterIdentity identity, ILoggerFactory loggerFactory, System.Net.Security.SslClientAuthenticationOptions? tls = null)
     {
-        _transport = new PeerTransport(new PeerTransportOptions { ClusterId = identity.ClusterId, MemberId = identity.MemberId }, loggerFactory);
+        _transport = new PeerTransport(new PeerTransportOptions { ClusterId = identity.ClusterId, MemberId = identity.MemberId, Tls = tls }, loggerFactory);
     }
 
     public ulong ClusterId => _transport.ClusterId;

@@ -141,10 +141,23 @@ internal sealed class PeerConnection : IAsyncDisposable
             await finished.ConfigureAwait(false);
             return new(true, false, finished == bodyEnded ? "peer closed the stream" : "request body ended");
         }
+        catch (Exception e) when (!connected && FindTlsFailure(e) is { } tls)
+        {
+            // A certificate problem does not heal by retrying: reported as a refusal (logged once, see SetState).
+            return new(false, true, "TLS handshake failed: " + tls.Message);
+        }
         catch (Exception e)
         {
             return new(connected, false, DescribeFailure(e));
         }
+    }
+
+    private static System.Security.Authentication.AuthenticationException? FindTlsFailure(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is System.Security.Authentication.AuthenticationException tls)
+                return tls.InnerException is System.Security.Authentication.AuthenticationException deeper ? deeper : tls;
+        return null;
     }
 
     private static async Task DrainResponseAsync(HttpResponseMessage response, CancellationToken token)
@@ -170,6 +183,9 @@ internal sealed class PeerConnection : IAsyncDisposable
         {
             case PeerConnectionState.Connected:
                 TransportLog.PeerConnected(_owner.Logger, PeerId, url);
+                break;
+            case PeerConnectionState.Refused when reason.StartsWith("TLS", StringComparison.Ordinal):
+                TransportLog.PeerTlsRefused(_owner.Logger, PeerId, url, reason);
                 break;
             case PeerConnectionState.Refused:
                 TransportLog.PeerRefused(_owner.Logger, PeerId, url, reason);

@@ -38,7 +38,7 @@ public sealed partial class PeerTransport : IAsyncDisposable
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
-        Http = new HttpClient(new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             ConnectTimeout = options.ConnectTimeout,
@@ -46,7 +46,9 @@ public sealed partial class PeerTransport : IAsyncDisposable
             KeepAlivePingDelay = options.KeepAlivePingDelay,
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-        })
+        };
+        if (options.Tls is not null) handler.SslOptions = options.Tls;
+        Http = new HttpClient(handler)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

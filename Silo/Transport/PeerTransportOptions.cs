@@ -28,6 +28,10 @@ public sealed record PeerTransportOptions
     /// <summary>Largest unary RPC request or response body.</summary>
     public int MaxRpcBytes { get; init; } = 16 << 20;
 
+    /// <summary>TLS of dials to https:// peer URLs: client certificate, server checks, protocols (null: the
+    /// platform's defaults, no client certificate).</summary>
+    public System.Net.Security.SslClientAuthenticationOptions? Tls { get; init; }
+
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);

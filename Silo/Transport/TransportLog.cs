@@ -14,6 +14,9 @@ internal static partial class TransportLog
     [LoggerMessage(3, LogLevel.Error, "Peer {PeerId:x} at {Url} refused us: {Reason}. Check the peer URLs and cluster id; backing off")]
     public static partial void PeerRefused(ILogger logger, ulong peerId, Uri url, string reason);
 
+    [LoggerMessage(15, LogLevel.Error, "Peer {PeerId:x} at {Url}: {Reason}. Check the peer certificates and CA (--peer-cert-file, --peer-trusted-ca-file); retrying with backoff")]
+    public static partial void PeerTlsRefused(ILogger logger, ulong peerId, Uri url, string reason);
+
     [LoggerMessage(4, LogLevel.Warning, "Peer {PeerId:x}: send queue full, dropping messages (Raft will retry)")]
     public static partial void QueueOverflow(ILogger logger, ulong peerId);
 

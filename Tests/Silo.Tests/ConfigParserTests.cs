@@ -59,7 +59,7 @@ public sealed class ConfigParserTests
     [InlineData("--election-timeout=200", "at least 5 times")]
     [InlineData("--initial-cluster-state=maybe", "must be 'new' or 'existing'")]
     [InlineData("--listen-client-urls=localhost", "is not a URL")]
-    [InlineData("--listen-peer-urls=https://127.0.0.1:2380", "TLS is not supported")]
+    [InlineData("--listen-peer-urls=https://127.0.0.1:2380", "cannot listen on TLS for 127.0.0.1:2380: KeyFile and CertFile are not presented")]
     [InlineData("--auto-compaction-mode=daily", "'periodic' or 'revision'")]
     [InlineData("--auto-compaction-retention=5x", "unknown unit")]
     [InlineData("--log-level=loud", "--log-level")]
