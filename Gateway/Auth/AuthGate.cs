@@ -52,16 +52,19 @@ public sealed class AuthGate(ICoordinatorNode node, ITokenProvider tokens, AuthO
         if (!Store.Enabled && context.RequestHeaders.GetValue("token") is null && context.RequestHeaders.GetValue("authorization") is null) return null;
         AuthRequestHeader? who;
         try { who = await IdentifyAsync(context); }
-        catch (StoreException e) { return e.Message; }
+        catch (StoreException e) { return GoStatusText(e); }
         var key = create.Key.Length == 0 ? new byte[] { 0 } : create.Key.ToByteArray();
         var end = create.RangeEnd.Span is [0] ? [] : create.RangeEnd.ToByteArray();
         return Store.CheckRange(who, key, end) switch
         {
             null => null,
-            { Message: AuthErrors.InvalidAuthTokenText or AuthErrors.AuthOldRevisionText or AuthErrors.UserEmptyText } e => e.Message,
-            _ => AuthErrors.PermissionDeniedText,
+            { Message: AuthErrors.InvalidAuthTokenText or AuthErrors.AuthOldRevisionText or AuthErrors.UserEmptyText } e => GoStatusText(e),
+            _ => GoStatusText(AuthErrors.PermissionDenied()),
         };
     }
+
+    /// <summary>etcd puts the gRPC error's Go text in the cancel reason: "rpc error: code = X desc = text".</summary>
+    private static string GoStatusText(StoreException e) => $"rpc error: code = {e.Code} desc = {e.Message}";
 
     /// <summary>etcd's doSerialize tail: a read answered while the auth store changed is refused.</summary>
     public void CheckRevisionUnchanged(AuthRequestHeader? who)

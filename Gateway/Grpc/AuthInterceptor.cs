@@ -15,7 +15,7 @@ namespace Coordinator.Gateway.Grpc;
 /// Lock, Election): the caller is stamped on the entry (<see cref="CallAuth"/>) and the store checks it when it
 /// applies it (a read-only Txn is checked the same way off the log);</item>
 /// <item>member changes and the maintenance calls etcd guards (Defragment, Snapshot, Hash, HashKV, Status,
-/// MoveLeader): role root;</item>
+/// MoveLeader; not Status): role root, refused as etcd 3.4's maintenance server does (UNKNOWN, "auth: ...");</item>
 /// <item>Watch: each create is checked by the Watch service with <see cref="AuthGate"/> (a refusal cancels that
 /// watch, not the stream);</item>
 /// <item>LeaseKeepAlive, LeaseTimeToLive, LeaseLeases, MemberList, health, reflection: no check, token ignored.</item>
@@ -23,7 +23,8 @@ namespace Coordinator.Gateway.Grpc;
 /// </summary>
 public sealed class AuthInterceptor(AuthGate gate) : Interceptor
 {
-    private enum Policy { None, Identify, Admin, Range }
+    // Raw*: etcd 3.4's maintenance server returns the auth error unmapped: status UNKNOWN, text "auth: ...".
+    private enum Policy { None, Identify, Admin, Range, RawIdentify, RawAdmin }
 
     private static readonly Dictionary<string, Policy> Policies = new(StringComparer.Ordinal)
     {
@@ -38,13 +39,12 @@ public sealed class AuthInterceptor(AuthGate gate) : Interceptor
         ["/etcdserverpb.Cluster/MemberRemove"] = Policy.Admin,
         ["/etcdserverpb.Cluster/MemberUpdate"] = Policy.Admin,
         ["/etcdserverpb.Cluster/MemberPromote"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/Alarm"] = Policy.Identify,
-        ["/etcdserverpb.Maintenance/Defragment"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/Snapshot"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/Hash"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/HashKV"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/Status"] = Policy.Admin,
-        ["/etcdserverpb.Maintenance/MoveLeader"] = Policy.Admin,
+        ["/etcdserverpb.Maintenance/Alarm"] = Policy.RawIdentify,
+        ["/etcdserverpb.Maintenance/Defragment"] = Policy.RawAdmin,
+        ["/etcdserverpb.Maintenance/Snapshot"] = Policy.RawAdmin,
+        ["/etcdserverpb.Maintenance/Hash"] = Policy.RawAdmin,
+        ["/etcdserverpb.Maintenance/HashKV"] = Policy.RawAdmin,
+        ["/etcdserverpb.Maintenance/MoveLeader"] = Policy.RawAdmin,
     };
 
     private static Policy PolicyOf(string method) =>
@@ -93,6 +93,14 @@ public sealed class AuthInterceptor(AuthGate gate) : Interceptor
 
     private async ValueTask<AuthRequestHeader?> AdmitAsync(ServerCallContext context, Policy policy, object? request)
     {
+        if (policy is Policy.RawIdentify or Policy.RawAdmin)
+        {
+            try { return await AdmitAsync(context, policy == Policy.RawAdmin ? Policy.Admin : Policy.Identify, request); }
+            catch (Grains.Store.StoreException e)
+            {
+                throw new Grains.Store.StoreException(StatusCode.Unknown, "auth: " + e.Message.Replace("etcdserver: ", "", StringComparison.Ordinal));
+            }
+        }
         var who = await gate.IdentifyAsync(context);
         switch (policy)
         {
