@@ -56,6 +56,13 @@ public sealed class CoordinatorClientOptions
 
     public RetryPolicy Retry { get; set; } = new();
 
+    /// <summary>With <see cref="Password"/>: authenticate as this user (etcd auth). The client fetches a token on
+    /// first use, sends it with every call and fetches a new one when the server reports it expired or invalid.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password of <see cref="Username"/>; never logged.</summary>
+    public string? Password { get; set; }
+
     /// <summary>Optional; when null the client logs nothing. Set by DI from the container.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

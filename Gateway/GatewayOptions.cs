@@ -25,6 +25,9 @@ public sealed record GatewayOptions
     /// <summary>How long that PING may go unanswered before the connection is closed (--grpc-keepalive-timeout, 20 s).</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Tokens, password hashing and client-certificate users (etcd's --auth-token, --bcrypt-cost, ...).</summary>
+    public Auth.AuthOptions Auth { get; init; } = new();
+
     /// <summary>How often the leader is sampled for etcd_server_leader_changes_seen_total and grpc.health.v1.</summary>
     public TimeSpan LeaderSampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

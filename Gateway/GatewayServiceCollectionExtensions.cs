@@ -1,3 +1,4 @@
+using Coordinator.Gateway.Auth;
 using Coordinator.Gateway.Grpc;
 using Coordinator.Gateway.Health;
 using Coordinator.Gateway.Http;
@@ -22,6 +23,13 @@ public static class GatewayServiceCollectionExtensions
     {
         options ??= new GatewayOptions();
         services.AddSingleton(options);
+        services.AddSingleton(options.Auth);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<ITokenProvider>(provider => options.Auth.TokenKind == "jwt"
+            ? new JwtTokenProvider(provider.GetRequiredService<ICoordinatorNode>(), options.Auth.Jwt!)
+            : new SimpleTokenProvider(provider.GetRequiredService<ICoordinatorNode>(), options.Auth));
+        services.AddSingleton<AuthGate>();
+        services.AddSingleton<AuthInterceptor>();
         services.AddSingleton<ResponseHeaderFactory>();
         services.AddSingleton<RaftProposer>();
 
@@ -31,6 +39,7 @@ public static class GatewayServiceCollectionExtensions
             // etcd sends responses of any size (its send limit is MaxInt32).
             grpc.MaxSendMessageSize = null;
             grpc.Interceptors.Add<EtcdStatusInterceptor>();
+            grpc.Interceptors.Add<AuthInterceptor>(); // inside: its refusals get etcd's statuses
         });
         services.AddGrpcReflection();
         services.AddSingleton<EtcdStatusInterceptor>();

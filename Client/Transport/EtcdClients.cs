@@ -11,4 +11,5 @@ internal sealed class EtcdClients(CallInvoker invoker)
     public Lease.LeaseClient Lease { get; } = new(invoker);
     public Cluster.ClusterClient Cluster { get; } = new(invoker);
     public Maintenance.MaintenanceClient Maintenance { get; } = new(invoker);
+    public Auth.AuthClient Auth { get; } = new(invoker);
 }

@@ -30,4 +30,17 @@ internal static class EtcdMethods
     public static readonly RpcMethod<AlarmRequest, AlarmResponse> Alarm = new("/etcdserverpb.Maintenance/Alarm", false, (c, r, o) => c.Maintenance.AlarmAsync(r, o));
     public static readonly RpcMethod<DefragmentRequest, DefragmentResponse> Defragment = new("/etcdserverpb.Maintenance/Defragment", true, (c, r, o) => c.Maintenance.DefragmentAsync(r, o));
     public static readonly RpcMethod<MoveLeaderRequest, MoveLeaderResponse> MoveLeader = new("/etcdserverpb.Maintenance/MoveLeader", false, (c, r, o) => c.Maintenance.MoveLeaderAsync(r, o));
+
+    // Auth: every call is a write through the log on the server (reads too), so none is replayed after it may have arrived.
+    public static readonly RpcMethod<AuthEnableRequest, AuthEnableResponse> AuthEnable = new("/etcdserverpb.Auth/AuthEnable", false, (c, r, o) => c.Auth.AuthEnableAsync(r, o));
+    public static readonly RpcMethod<AuthDisableRequest, AuthDisableResponse> AuthDisable = new("/etcdserverpb.Auth/AuthDisable", false, (c, r, o) => c.Auth.AuthDisableAsync(r, o));
+    public static readonly RpcMethod<AuthUserAddRequest, AuthUserAddResponse> UserAdd = new("/etcdserverpb.Auth/UserAdd", false, (c, r, o) => c.Auth.UserAddAsync(r, o));
+    public static readonly RpcMethod<AuthUserDeleteRequest, AuthUserDeleteResponse> UserDelete = new("/etcdserverpb.Auth/UserDelete", false, (c, r, o) => c.Auth.UserDeleteAsync(r, o));
+    public static readonly RpcMethod<AuthUserChangePasswordRequest, AuthUserChangePasswordResponse> UserChangePassword = new("/etcdserverpb.Auth/UserChangePassword", false, (c, r, o) => c.Auth.UserChangePasswordAsync(r, o));
+    public static readonly RpcMethod<AuthUserGrantRoleRequest, AuthUserGrantRoleResponse> UserGrantRole = new("/etcdserverpb.Auth/UserGrantRole", false, (c, r, o) => c.Auth.UserGrantRoleAsync(r, o));
+    public static readonly RpcMethod<AuthUserGetRequest, AuthUserGetResponse> UserGet = new("/etcdserverpb.Auth/UserGet", true, (c, r, o) => c.Auth.UserGetAsync(r, o));
+    public static readonly RpcMethod<AuthUserListRequest, AuthUserListResponse> UserList = new("/etcdserverpb.Auth/UserList", true, (c, r, o) => c.Auth.UserListAsync(r, o));
+    public static readonly RpcMethod<AuthRoleAddRequest, AuthRoleAddResponse> RoleAdd = new("/etcdserverpb.Auth/RoleAdd", false, (c, r, o) => c.Auth.RoleAddAsync(r, o));
+    public static readonly RpcMethod<AuthRoleGetRequest, AuthRoleGetResponse> RoleGet = new("/etcdserverpb.Auth/RoleGet", true, (c, r, o) => c.Auth.RoleGetAsync(r, o));
+    public static readonly RpcMethod<AuthRoleGrantPermissionRequest, AuthRoleGrantPermissionResponse> RoleGrantPermission = new("/etcdserverpb.Auth/RoleGrantPermission", false, (c, r, o) => c.Auth.RoleGrantPermissionAsync(r, o));
 }

@@ -11,6 +11,7 @@ internal sealed class RpcInvoker : IDisposable
 {
     private readonly CoordinatorClientOptions _options;
     private readonly BalancedChannel _channel;
+    private readonly AuthTokenSource? _tokens;
 
     public RpcInvoker(CoordinatorClientOptions options, ILogger logger)
     {
@@ -21,6 +22,7 @@ internal sealed class RpcInvoker : IDisposable
             .SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(e => BalancedChannel.ParseAddress(e, options.UsesTls))
             .ToArray(), options);
+        if (!string.IsNullOrEmpty(options.Username)) _tokens = new AuthTokenSource(options.Username, options.Password ?? "");
     }
 
     public IReadOnlyList<Uri> Endpoints => _channel.Endpoints;
@@ -39,14 +41,26 @@ internal sealed class RpcInvoker : IDisposable
         var started = Stopwatch.GetTimestamp();
         var deadline = DateTime.UtcNow + _options.RequestTimeout;
         var options = new CallOptions(deadline: deadline, cancellationToken: ct);
+        var refreshes = 0;
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 var tracker = RequestSentTracker.Begin();
+                string? token = null;
                 try
                 {
-                    return await method.Start(Clients, request, options).ResponseAsync.ConfigureAwait(false);
+                    if (_tokens is not null) token = await _tokens.GetAsync(Clients, options).ConfigureAwait(false);
+                    var attemptOptions = token is null ? options : AuthTokenSource.WithToken(options, token);
+                    return await method.Start(Clients, request, attemptOptions).ResponseAsync.ConfigureAwait(false);
+                }
+                catch (RpcException e) when (_tokens is not null && token is not null && refreshes < 2 && AuthTokenSource.ShouldRefresh(e))
+                {
+                    // The server refused the token before doing anything: a new token and the same request again.
+                    refreshes++;
+                    attempt--;
+                    await _tokens.RefreshAsync(Clients, options, token).ConfigureAwait(false);
+                    continue;
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded || DateTime.UtcNow >= deadline)
                 {
@@ -94,6 +108,11 @@ internal sealed class RpcInvoker : IDisposable
         Func<EtcdClients, CallOptions, AsyncDuplexStreamingCall<TRequest, TResponse>> start, Metadata? headers = null)
     {
         ClientTelemetry.Calls.Add(1, ClientTelemetry.MethodTag(name));
+        if (_tokens?.Current is { } token)
+        {
+            headers ??= new Metadata();
+            headers.Add("token", token);
+        }
         return new StreamCall<TRequest, TResponse>(Clients, start, headers);
     }
 

@@ -59,7 +59,7 @@ public sealed class KvService(ICoordinatorNode node, RaftProposer proposer, Resp
     // a read-only txn changes nothing, so this is a read.
     private TxnResponse ReadOnlyTxn(TxnRequest request)
     {
-        var result = node.Store.Apply(new RaftRequest { Txn = request }, raftIndex: 0);
+        var result = node.Store.Apply(new RaftRequest { Txn = request, AuthHeader = Auth.CallAuth.Current }, raftIndex: 0);
         if (result.Error is { } error) throw error;
         return (TxnResponse)result.Response!;
     }

@@ -11,6 +11,8 @@ public sealed class RaftProposer(ICoordinatorNode node)
         where TResponse : class, IMessage<TResponse>
     {
         node.Store.Validator.Validate(request);
+        // The caller (if any) travels with the entry: the store checks its permission when it applies it.
+        if (Auth.CallAuth.Current is { } who) request.AuthHeader = who;
         // A call whose deadline already passed (or whose client left) must not enter the log.
         cancellationToken.ThrowIfCancellationRequested();
         var result = await node.ProposeAsync(request, cancellationToken);

@@ -12,7 +12,7 @@ namespace Coordinator.Gateway.Services;
 /// not end the RPC: it lasts until the client cancels, the call's deadline passes, or the server stops.
 /// </summary>
 [BindServiceMethod(typeof(WatchService), nameof(BindService))]
-public sealed class WatchService(WatchHub hub, ResponseHeaderFactory headers) : Etcdserverpb.Watch.WatchBase
+public sealed class WatchService(WatchHub hub, ResponseHeaderFactory headers, Auth.AuthGate auth) : Etcdserverpb.Watch.WatchBase
 {
     // Responses already waiting are written without a flush; the last one of a burst flushes them all.
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
@@ -28,7 +28,15 @@ public sealed class WatchService(WatchHub hub, ResponseHeaderFactory headers) : 
         var sending = SendAsync(stream, responseStream, cancellationToken);
         try
         {
-            while (await requestStream.MoveNext(cancellationToken)) stream.Handle(requestStream.Current);
+            while (await requestStream.MoveNext(cancellationToken))
+            {
+                var request = requestStream.Current;
+                // Each create needs read permission on its range (a refusal cancels that watch only, as in etcd).
+                if (request.RequestUnionCase == WatchRequest.RequestUnionOneofCase.CreateRequest
+                    && await auth.WatchRefusalAsync(request.CreateRequest, context) is { } refusal)
+                    stream.Refuse(refusal);
+                else stream.Handle(request);
+            }
             // Half-closed: the responses go on until the call ends.
             await sending;
         }

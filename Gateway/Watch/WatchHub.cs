@@ -151,6 +151,14 @@ public sealed partial class WatchHub : IDisposable
         return id;
     }
 
+    internal void RefuseWatch(WatchStream stream, string reason)
+    {
+        lock (_gate)
+        {
+            if (!stream.IsClosed) Refuse(stream, _store.CurrentRevision, reason);
+        }
+    }
+
     internal bool CancelWatch(WatchStream stream, long watchId)
     {
         lock (_gate)

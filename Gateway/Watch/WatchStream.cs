@@ -66,6 +66,9 @@ public sealed class WatchStream : IDisposable
         return _hub.CreateWatch(this, request);
     }
 
+    /// <summary>Refuses a create (e.g. permission denied) with etcd's created+canceled response and <paramref name="reason"/>.</summary>
+    public void Refuse(string reason) => _hub.RefuseWatch(this, reason);
+
     /// <summary>Cancels a watch and queues its canceled response. An unknown id is ignored, as by etcd.</summary>
     public bool Cancel(long watchId) => _hub.CancelWatch(this, watchId);
 

@@ -1,6 +1,7 @@
 using Coordinator.Protocol.Internal;
 using Etcdserverpb;
 using Google.Protobuf;
+using Coordinator.Grains.Store.Auth;
 
 namespace Coordinator.Grains.Store;
 
@@ -92,6 +93,7 @@ public sealed partial class KvStore
 
     private IMessage? Dispatch(RaftRequest request, ulong raftIndex)
     {
+        CheckPermission(request);
         switch (request.CommandCase)
         {
             case RaftRequest.CommandOneofCase.Range:
@@ -117,6 +119,8 @@ public sealed partial class KvStore
             case RaftRequest.CommandOneofCase.LeaseExpire:
                 LeaseExpireLocked(request.LeaseExpire);
                 return null;
+            case RaftRequest.CommandOneofCase.Auth:
+                return Auth.Apply(request.Auth, request.AuthHeader, raftIndex);
             default:
                 return null;
         }

@@ -144,7 +144,20 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ICoordinatorNode>(host);
         builder.Services.AddSingleton<IClusterAdmin>(host);
-        var gateway = new GatewayOptions { MaxRequestBytes = config.MaxRequestBytes + 512 * 1024 };
+        var gateway = new GatewayOptions
+        {
+            MaxRequestBytes = config.MaxRequestBytes + 512 * 1024,
+            Auth = new Coordinator.Gateway.Auth.AuthOptions
+            {
+                TokenKind = config.Auth.TokenKind,
+                TokenTtl = config.Auth.TokenTtl,
+                BcryptCost = config.Auth.BcryptCost,
+                Jwt = config.Auth.TokenKind == "jwt"
+                    ? new Coordinator.Gateway.Auth.JwtOptions(config.Auth.JwtSignMethod!, config.Auth.JwtPublicKey!, config.Auth.JwtPrivateKey, config.Auth.JwtTtl)
+                    : null,
+                // --client-cert-auth belongs to TLS: set ClientCertAuth from config.Tls once TlsConfig carries it.
+            },
+        };
         builder.Services.AddCoordinatorGateway(gateway);
         if (config.EnableV2)
         {

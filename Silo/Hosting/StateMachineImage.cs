@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Coordinator.Grains.Store;
+using Coordinator.Grains.Store.Auth;
 using Coordinator.Grains.Store.V2;
 
 namespace Coordinator.Silo.Hosting;
@@ -7,16 +8,18 @@ namespace Coordinator.Silo.Hosting;
 /// <summary>
 /// The replicated state machine (member table + store + v2 store) captured on the replica loop at one applied
 /// index, encodable on any thread afterwards. Layout: member table length (i32 LE), member table, store snapshot,
-/// v2 store section (<see cref="V2StoreSnapshot"/>; older snapshots end after the store). Immutable.
+/// v2 store section (<see cref="V2StoreSnapshot"/>; older snapshots end after the store), auth store section
+/// (<see cref="AuthStoreSnapshot"/>; older snapshots end after the v2 store). Immutable.
 /// </summary>
-internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2)
+internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2, AuthState auth)
 {
     private readonly Lazy<byte[]> _v2 = new(v2.ToArray);
+    private readonly Lazy<byte[]> _auth = new(() => AuthStoreSnapshot.Encode(auth));
 
     public ulong AppliedIndex => store.Index;
 
     /// <summary>Bytes <see cref="WriteTo"/> writes (walks every record: call off the loop).</summary>
-    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length;
+    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length + _auth.Value.Length;
 
     public void WriteTo(Stream destination)
     {
@@ -26,6 +29,7 @@ internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store
         destination.Write(members);
         store.WriteTo(destination);
         destination.Write(_v2.Value);
+        destination.Write(_auth.Value);
     }
 
     public byte[] ToArray()

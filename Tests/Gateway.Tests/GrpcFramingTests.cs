@@ -72,11 +72,11 @@ public sealed class GrpcFramingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Planned_method_is_unimplemented_with_a_clear_message()
+    public async Task Auth_service_answers_with_etcds_status_and_text()
     {
-        var result = await _client.RawAsync("/etcdserverpb.Auth/AuthEnable", GrpcWire.Frame(new RangeRequest()));
-        Assert.Equal(12, result.Status);
-        Assert.Contains("not implemented yet", result.Message);
+        var result = await _client.RawAsync("/etcdserverpb.Auth/AuthEnable", GrpcWire.Frame(new AuthEnableRequest()));
+        Assert.Equal(9, result.Status);
+        Assert.Equal("etcdserver: root user does not exist", result.Message);
     }
 
     [Fact]

@@ -106,6 +106,7 @@ public sealed class StandardClientTests : IAsyncLifetime
         Assert.Equal("etcdserver: key is not provided", empty.Status.Detail);
 
         var auth = await Assert.ThrowsAsync<RpcException>(() => new Auth.AuthClient(_channel).AuthEnableAsync(new AuthEnableRequest()).ResponseAsync);
-        Assert.Equal(StatusCode.Unimplemented, auth.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, auth.StatusCode);
+        Assert.Equal("etcdserver: root user does not exist", auth.Status.Detail);
     }
 }
