@@ -51,8 +51,9 @@ internal sealed class DnsResolver
             catch (SocketException e) { throw new DnsLookupException($"lookup {bare}: {e.Message}"); }
         }
         var a = await QueryAsync(bare, QueryType.A, ct);
-        var aaaa = await QueryAsync(bare, QueryType.AAAA, ct);
-        var addresses = a.Answers.ARecords().Select(r => r.Address).Concat(aaaa.Answers.AaaaRecords().Select(r => r.Address)).ToList();
+        var addresses = a.Answers.ARecords().Select(r => r.Address).ToList();
+        // IPv6 only when there is no IPv4 answer (a server may refuse AAAA for a name it holds an A record of).
+        if (addresses.Count == 0) addresses.AddRange((await QueryAsync(bare, QueryType.AAAA, ct)).Answers.AaaaRecords().Select(r => r.Address));
         if (addresses.Count == 0) throw new DnsLookupException($"lookup {bare} on {ServerText}: no such host");
         return addresses;
     }
