@@ -35,6 +35,18 @@ public sealed class CoordinatorClientOptions
     internal bool UsesTls => TrustedCaFile is { Length: > 0 } || CertFile is { Length: > 0 } || KeyFile is { Length: > 0 }
         || ServerName is { Length: > 0 } || InsecureSkipTlsVerify;
 
+    /// <summary>A DNS domain whose SRV records list the members (etcd's --discovery-srv):
+    /// _etcd-client._tcp.DOMAIN (and _etcd-client-ssl._tcp.DOMAIN once the client speaks TLS). When set,
+    /// <see cref="Endpoints"/> is ignored; the records are looked up again whenever a member stops answering.</summary>
+    public string? DiscoverySrv { get; set; }
+
+    /// <summary>Suffix of the SRV service names (etcd's --discovery-srv-name): _etcd-client-NAME._tcp.DOMAIN.</summary>
+    public string? DiscoverySrvName { get; set; }
+
+    /// <summary>A DNS server ("ip:port") for <see cref="DiscoverySrv"/> lookups instead of the system's resolver;
+    /// targets are then resolved there as well.</summary>
+    public string? DnsServer { get; set; }
+
     /// <summary>Timeout for establishing one TCP connection to one endpoint.</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

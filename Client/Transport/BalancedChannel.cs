@@ -19,17 +19,38 @@ internal sealed class BalancedChannel : IDisposable
     private const string Target = "static:///etcd";
 
     private readonly GrpcChannel _channel;
+    private readonly IReadOnlyList<Uri> _static = [];
+    private readonly SrvResolverFactory? _srv;
 
     public BalancedChannel(IReadOnlyList<Uri> endpoints, CoordinatorClientOptions options)
     {
-        Endpoints = endpoints;
         var schemes = endpoints.Select(e => e.Scheme).Distinct().ToList();
         if (schemes.Count > 1)
             throw new ArgumentException("endpoints mix http:// and https://; use one scheme for all members", nameof(endpoints));
-        var secure = schemes is ["https"];
-        var addresses = endpoints.Select(e => new BalancerAddress(e.Host, e.Port)).ToArray();
+        var secure = string.IsNullOrWhiteSpace(options.DiscoverySrv) ? schemes is ["https"] : options.UsesTls;
         var services = new ServiceCollection();
-        services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses));
+        var target = Target;
+        if (!string.IsNullOrWhiteSpace(options.DiscoverySrv))
+        {
+            // Endpoints from DNS SRV records, looked up again when members stop answering (see Refresh).
+            var srv = new SrvEndpointResolver(options.DiscoverySrv, options.DiscoverySrvName, options.DnsServer);
+            IReadOnlyList<Uri> found;
+            try { found = srv.Resolve(); }
+            catch (DnsLookupFailure e) { throw new CoordinatorException(StatusCode.Unavailable, $"DNS SRV discovery of {srv.Domain} failed: {e.Message}", e); }
+            var usable = found.Where(Usable).ToList();
+            if (usable.Count == 0)
+                throw new CoordinatorException(StatusCode.Unavailable,
+                    $"DNS SRV discovery of {srv.Domain} found no endpoint this client can use ({(found.Count == 0 ? "none" : string.Join(",", found))}; TLS endpoints need client TLS)");
+            _srv = new SrvResolverFactory(srv, usable, Usable);
+            services.AddSingleton<ResolverFactory>(_srv);
+            target = "etcd-srv:///" + srv.Domain;
+        }
+        else
+        {
+            _static = endpoints;
+            var addresses = endpoints.Select(e => new BalancerAddress(e.Host, e.Port)).ToArray();
+            services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses));
+        }
         if (options.LoggerFactory is { } loggerFactory) services.AddSingleton(loggerFactory);
 
         var handler = new SocketsHttpHandler
@@ -47,7 +68,7 @@ internal sealed class BalancedChannel : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
         };
         if (secure) handler.SslOptions = ClientTls.Create(options);
-        _channel = GrpcChannel.ForAddress(Target, new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
         {
             Credentials = secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
             HttpHandler = new RequestSentTracker(handler),
@@ -69,7 +90,14 @@ internal sealed class BalancedChannel : IDisposable
 
     private static readonly TimeSpan MinPingDelay = TimeSpan.FromSeconds(5);
 
-    public IReadOnlyList<Uri> Endpoints { get; }
+    /// <summary>The members' addresses: as configured, or the latest SRV lookup's.</summary>
+    public IReadOnlyList<Uri> Endpoints => _srv?.Current ?? _static;
+
+    /// <summary>A member stopped answering: with SRV discovery, look the records up again.</summary>
+    public void Refresh() => _srv?.Refresh();
+
+    // The channel speaks h2c; https endpoints (from _etcd-client-ssl) need client TLS.
+    private static bool Usable(Uri endpoint) => endpoint.Scheme == "http";
 
     public EtcdClients Clients { get; }
 

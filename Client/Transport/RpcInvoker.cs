@@ -72,6 +72,7 @@ internal sealed class RpcInvoker : IDisposable
                     var failure = CallFailure.Classify(e, tracker.Sent);
                     if (!failure.Retryable(method.ReadOnly) || attempt >= Retry.MaxAttempts) throw failure.Exception;
                     ClientTelemetry.Failovers.Add(1, tag);
+                    _channel.Refresh();
                     Log.Failover(Logger, method.Name, attempt, failure.Kind.ToString(), failure.Exception.Detail);
                     // Once every member had a try, pause before the next round.
                     if (attempt % Endpoints.Count == 0) await DelayAsync(Retry.BackoffFor(attempt / Endpoints.Count - 1), deadline, ct);

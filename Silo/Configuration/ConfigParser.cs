@@ -48,6 +48,7 @@ public static partial class ConfigParser
     {
         var name = get("name").Trim();
         if (name.Length == 0) throw new ConfigurationException("--name must not be empty");
+        CheckOneBootstrapWay(get, explicitValue);
         var listenClient = Urls("listen-client-urls", get("listen-client-urls"));
         var listenPeer = Urls("listen-peer-urls", get("listen-peer-urls"));
         var advertiseClient = explicitValue("advertise-client-urls") is { } ac ? Urls("advertise-client-urls", ac) : listenClient;

@@ -71,6 +71,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
         var logger = loggerFactory.CreateLogger("coordinator");
+        // --discovery / --discovery-srv decide the initial cluster before the data dir exists (a failure leaves none).
+        config = await Discovery.DiscoveryBootstrap.ResolveAsync(config, logger, CancellationToken.None);
         Directory.CreateDirectory(config.DataDir);
         DataDirLock dataLock;
         try { dataLock = DataDirLock.Acquire(config.DataDir); }
