@@ -157,7 +157,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
                 Jwt = config.Auth.TokenKind == "jwt"
                     ? new Coordinator.Gateway.Auth.JwtOptions(config.Auth.JwtSignMethod!, config.Auth.JwtPublicKey!, config.Auth.JwtPrivateKey, config.Auth.JwtTtl)
                     : null,
-                // --client-cert-auth belongs to TLS: set ClientCertAuth from config.Tls once TlsConfig carries it.
+                // With --client-cert-auth, a verified client certificate's common name is the user when no token is sent.
+                ClientCertAuth = config.Tls.Client.ClientCertAuth,
             },
         };
         builder.Services.AddCoordinatorGateway(gateway);
