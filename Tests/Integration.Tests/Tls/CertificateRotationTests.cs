@@ -43,6 +43,8 @@ public sealed class CertificateRotationTests : IDisposable
         // A broken file (half written) keeps the last good certificate in use.
         File.WriteAllText(certFile, "-----BEGIN CERTIFICATE-----\nbroken\n");
         Assert.Equal(TestCertificates.Serial(second.CertFile), await ServedSerialAsync(m.ClientPort, client));
+        // The warning reaches the member's output asynchronously (its logger, then the pipe).
+        for (var i = 0; i < 100 && !m.Output.Contains("cannot reload"); i++) await Task.Delay(100);
         Assert.Contains("cannot reload", m.Output);
     }
 
