@@ -121,6 +121,8 @@ public sealed partial class KvStore
                 return null;
             case RaftRequest.CommandOneofCase.Auth:
                 return Auth.Apply(request.Auth, request.AuthHeader, raftIndex);
+            case RaftRequest.CommandOneofCase.SiloTable:
+                return Silos.Apply(request.SiloTable, raftIndex);
             default:
                 return null;
         }

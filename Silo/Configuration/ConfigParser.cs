@@ -112,6 +112,7 @@ public static partial class ConfigParser
             Tls = tls,
             Auth = BuildAuth(get, explicitValue),
             Discovery = BuildDiscovery(get, explicitValue),
+            Silo = BuildSilo(get, advertisePeer),
         };
     }
 

@@ -32,6 +32,7 @@ public sealed record CoordinatorConfig
     public TlsConfig Tls { get; init; } = TlsConfig.Default;
     public AuthConfig Auth { get; init; } = AuthConfig.Default;
     public DiscoveryConfig Discovery { get; init; } = DiscoveryConfig.Default;
+    public SiloConfig Silo { get; init; } = SiloConfig.Default;
 
     public int ElectionTicks => ElectionMs / HeartbeatMs;
 }

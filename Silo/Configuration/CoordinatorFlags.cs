@@ -4,7 +4,7 @@ namespace Coordinator.Silo.Configuration;
 /// its own list (TLS, auth, discovery) and are listed here after the core ones.</summary>
 internal static class CoordinatorFlags
 {
-    public static readonly FlagSpec[] All = [.. Core(), .. TlsFlags.All, .. AuthFlags.All, .. DiscoveryFlags.All];
+    public static readonly FlagSpec[] All = [.. Core(), .. TlsFlags.All, .. AuthFlags.All, .. DiscoveryFlags.All, .. SiloFlags.All];
 
     private static FlagSpec[] Core() =>
     [

@@ -6,6 +6,7 @@ using Coordinator.Gateway.Http.V2;
 using Coordinator.Grains.Store;
 using Coordinator.Silo.Cluster;
 using Coordinator.Silo.Configuration;
+using Coordinator.Silo.Orleans;
 using Coordinator.Silo.Storage;
 using Coordinator.Silo.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -65,6 +66,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
                 "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information,
             })
             .AddFilter("Microsoft", LogLevel.Warning)
+            // Orleans narrates every start-up stage at Information; its warnings and errors are kept.
+            .AddFilter("Orleans", LogLevel.Warning)
             // Grpc.AspNetCore logs every non-OK status at Information; the gateway logs what matters.
             .AddFilter("Grpc", LogLevel.Warning)
             // Off entirely: while enabled at any level, ASP.NET Core starts an Activity (and ids) per request.
@@ -162,6 +165,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             },
         };
         builder.Services.AddCoordinatorGateway(gateway);
+        builder.AddMemberSilo(config, host, loggerFactory);
         if (config.EnableV2)
         {
             builder.Services.AddSingleton<IV2Node>(host);
@@ -184,6 +188,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         app.MapCoordinatorHttp();
         if (config.EnableV2) app.MapCoordinatorV2();
         app.MapCoordinatorGrpc();
+        app.MapMemberSilo(config);
         // For tests and operators: the leader's member name ("0" when there is none). Handlers here are plain
         // RequestDelegates: a lambda with parameters or a return value would be compiled through expression
         // trees at startup (System.Linq.Expressions and its JIT'd code stay resident).

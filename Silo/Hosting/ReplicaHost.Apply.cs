@@ -96,11 +96,11 @@ public sealed partial class ReplicaHost
             .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
     /// <summary>The state machine at the applied index, cheap to take; encode it off the loop.</summary>
-    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture());
+    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture(), Store.Silos.Encode());
 
     private void RestoreStateMachine(Snapshot snapshot) => RestoreStateMachine(snapshot.Data);
 
-    /// <summary>Restores members, store, v2 store and auth store from a snapshot written by <see cref="StateMachineImage"/>.</summary>
+    /// <summary>Restores members, store, v2 store, auth store and silo table from a snapshot written by <see cref="StateMachineImage"/>.</summary>
     public void RestoreStateMachine(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty) return;
@@ -113,6 +113,7 @@ public sealed partial class ReplicaHost
         Store.RestoreSnapshot(stream);
         V2Store.Restore(stream); // the section after the v3 store; absent in snapshots from before the v2 store
         Store.Auth.Restore(stream); // after the v2 store; absent in snapshots from before the auth store
+        Store.Silos.Restore(stream); // after the auth store; absent in snapshots from before the silo table
         OnV2Restored();
         UpdatePeers();
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Coordinator.Grains.Store;
 using Coordinator.Grains.Store.Auth;
+using Coordinator.Grains.Store.Silos;
 using Coordinator.Grains.Store.V2;
 
 namespace Coordinator.Silo.Hosting;
@@ -9,9 +10,10 @@ namespace Coordinator.Silo.Hosting;
 /// The replicated state machine (member table + store + v2 store) captured on the replica loop at one applied
 /// index, encodable on any thread afterwards. Layout: member table length (i32 LE), member table, store snapshot,
 /// v2 store section (<see cref="V2StoreSnapshot"/>; older snapshots end after the store), auth store section
-/// (<see cref="AuthStoreSnapshot"/>; older snapshots end after the v2 store). Immutable.
+/// (<see cref="AuthStoreSnapshot"/>; older snapshots end after the v2 store), silo table section (<see cref="SiloTable"/>;
+/// older snapshots end after the auth store). Immutable.
 /// </summary>
-internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2, AuthState auth)
+internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2, AuthState auth, byte[] silos)
 {
     private readonly Lazy<byte[]> _v2 = new(v2.ToArray);
     private readonly Lazy<byte[]> _auth = new(() => AuthStoreSnapshot.Encode(auth));
@@ -19,7 +21,7 @@ internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store
     public ulong AppliedIndex => store.Index;
 
     /// <summary>Bytes <see cref="WriteTo"/> writes (walks every record: call off the loop).</summary>
-    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length + _auth.Value.Length;
+    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length + _auth.Value.Length + silos.Length;
 
     public void WriteTo(Stream destination)
     {
@@ -30,6 +32,7 @@ internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store
         store.WriteTo(destination);
         destination.Write(_v2.Value);
         destination.Write(_auth.Value);
+        destination.Write(silos);
     }
 
     public byte[] ToArray()

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Silo.Orleans;
+
+/// <summary>
+/// Starts Orleans' own silo hosted service without holding up the host's start: Kestrel serves clients while
+/// the silo waits for the Raft group (<see cref="RaftGroupGate"/>), as etcd serves before it has quorum. A silo
+/// that fails to start stops the member. Stop cancels a start still under way, then stops the silo.
+/// </summary>
+internal sealed class BackgroundSiloStart(IHostedService silo, IHostApplicationLifetime lifetime, ILogger logger) : IHostedService
+{
+    private readonly CancellationTokenSource _starting = new();
+    private Task _start = Task.CompletedTask;
+
+    /// <summary>Completes when the silo is active (faults when its start failed).</summary>
+    public Task Started => _start;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _start = Task.Run(async () =>
+        {
+            try
+            {
+                await silo.StartAsync(_starting.Token);
+                logger.LogInformation("silo is active");
+            }
+            catch (Exception e) when (!_starting.IsCancellationRequested)
+            {
+                logger.LogError(e, "silo failed to start; stopping the member");
+                lifetime.StopApplication();
+                throw;
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _starting.CancelAsync();
+        try { await _start.WaitAsync(cancellationToken); }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // logged above or cancelled
+        await silo.StopAsync(cancellationToken);
+    }
+}
