@@ -68,6 +68,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
             .AddFilter("Microsoft", LogLevel.Warning)
             // Orleans narrates every start-up stage at Information; its warnings and errors are kept.
             .AddFilter("Orleans", LogLevel.Warning)
+            // Polly narrates the Orleans placement retries at Information (the dashboard asks before the silo is up).
+            .AddFilter("Polly", LogLevel.Warning)
             // Grpc.AspNetCore logs every non-OK status at Information; the gateway logs what matters.
             .AddFilter("Grpc", LogLevel.Warning)
             // Off entirely: while enabled at any level, ASP.NET Core starts an Activity (and ids) per request.

@@ -6,9 +6,10 @@ namespace Coordinator.Silo.Orleans;
 /// <summary>
 /// Starts Orleans' own silo hosted service without holding up the host's start: Kestrel serves clients while
 /// the silo waits for the Raft group (<see cref="RaftGroupGate"/>), as etcd serves before it has quorum. A silo
-/// that fails to start stops the member. Stop cancels a start still under way, then stops the silo.
+/// that fails to start is logged and the member goes on serving etcd's API without it (the etcd surface never
+/// depends on the silo). Stop cancels a start still under way, then stops the silo.
 /// </summary>
-internal sealed class BackgroundSiloStart(IHostedService silo, IHostApplicationLifetime lifetime, ILogger logger) : IHostedService
+internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) : IHostedService
 {
     private readonly CancellationTokenSource _starting = new();
     private Task _start = Task.CompletedTask;
@@ -27,8 +28,7 @@ internal sealed class BackgroundSiloStart(IHostedService silo, IHostApplicationL
             }
             catch (Exception e) when (!_starting.IsCancellationRequested)
             {
-                logger.LogError(e, "silo failed to start; stopping the member");
-                lifetime.StopApplication();
+                logger.LogError(e, "silo failed to start; the member serves etcd's API without it");
                 throw;
             }
         });

@@ -48,7 +48,7 @@ internal static class MemberSiloExtensions
         services.Remove(original);
         var siloType = original.ImplementationType!;
         services.AddSingleton(sp => new BackgroundSiloStart((IHostedService)ActivatorUtilities.CreateInstance(sp, siloType),
-            sp.GetRequiredService<IHostApplicationLifetime>(), loggerFactory.CreateLogger("silo")));
+            loggerFactory.CreateLogger("silo")));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<BackgroundSiloStart>());
     }
 
