@@ -7,7 +7,8 @@ namespace Coordinator.Silo.Orleans;
 /// Starts Orleans' own silo hosted service without holding up the host's start: Kestrel serves clients while
 /// the silo waits for the Raft group (<see cref="RaftGroupGate"/>), as etcd serves before it has quorum. A silo
 /// that fails to start is logged and the member goes on serving etcd's API without it (the etcd surface never
-/// depends on the silo). Stop cancels a start still under way, then stops the silo.
+/// depends on the silo). Stop cancels a start still under way, then stops the
+/// silo, for no longer than the host's shutdown timeout.
 /// </summary>
 internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) : IHostedService
 {
@@ -40,6 +41,9 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         await _starting.CancelAsync();
         try { await _start.WaitAsync(cancellationToken); }
         catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // logged above or cancelled
-        await silo.StopAsync(cancellationToken);
+        // Bounded by the host's shutdown timeout: a member removed from the cluster (or without quorum) cannot
+        // write its silo's last row, and Orleans' graceful stop would wait for that write.
+        try { await silo.StopAsync(cancellationToken).WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) { logger.LogWarning("silo did not stop within the shutdown timeout; stopped without leaving its row"); }
     }
 }
