@@ -26,37 +26,15 @@ public static class AuthStoreSnapshot
             state.Users.Values.Select(u => new UserImage(u.Name, u.PasswordHash, u.Roles.ToArray(), u.NoPassword)).ToArray(),
             state.Roles.Values.Select(r => new RoleImage(r.Name,
                 r.Permissions.Select(p => new PermissionImage((int)p.PermType, p.Key.ToByteArray(), p.RangeEnd.ToByteArray())).ToArray())).ToArray());
-        var json = JsonSerializer.SerializeToUtf8Bytes(body);
-        var bytes = new byte[12 + json.Length + 4];
-        Magic.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), FormatVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), json.Length);
-        json.CopyTo(bytes, 12);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12 + json.Length), Crc32C.Compute(json));
-        return bytes;
+        return SnapshotSection.Encode(Magic, FormatVersion, JsonSerializer.SerializeToUtf8Bytes(body));
     }
 
     /// <summary>Reads a section written by <see cref="Encode"/>; an empty source is the initial state.
     /// Throws <see cref="InvalidDataException"/> when damaged.</summary>
     public static AuthState Read(Stream source)
     {
-        Span<byte> header = stackalloc byte[12];
-        var n = source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (n == 0) return AuthState.Initial;
-        if (n < header.Length || !header[..4].SequenceEqual(Magic)) throw new InvalidDataException("not an auth store snapshot section");
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (version != FormatVersion) throw new InvalidDataException($"unsupported auth store snapshot version {version}");
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (length < 0) throw new InvalidDataException("bad auth store snapshot length");
-        var json = new byte[length];
-        Span<byte> crc = stackalloc byte[4];
-        try
-        {
-            source.ReadExactly(json);
-            source.ReadExactly(crc);
-        }
-        catch (EndOfStreamException e) { throw new InvalidDataException("auth store snapshot is truncated", e); }
-        if (BinaryPrimitives.ReadUInt32LittleEndian(crc) != Crc32C.Compute(json)) throw new InvalidDataException("auth store snapshot checksum mismatch");
+        var json = SnapshotSection.Read(source, Magic, FormatVersion, "auth store");
+        if (json is null) return AuthState.Initial;
         Body body;
         try { body = JsonSerializer.Deserialize<Body>(json) ?? throw new InvalidDataException("empty auth store snapshot"); }
         catch (JsonException e) { throw new InvalidDataException("auth store snapshot is damaged: " + e.Message, e); }

@@ -28,14 +28,7 @@ public static class V2StoreSnapshot
 
         public byte[] ToArray()
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(Contents);
-            var bytes = new byte[4 + 4 + 4 + json.Length + 4];
-            Magic.CopyTo(bytes);
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), FormatVersion);
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), json.Length);
-            json.CopyTo(bytes, 12);
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12 + json.Length), Crc32C.Compute(json));
-            return bytes;
+            return SnapshotSection.Encode(Magic, FormatVersion, JsonSerializer.SerializeToUtf8Bytes(Contents));
         }
 
         public void WriteTo(Stream destination) => destination.Write(ToArray());
@@ -45,23 +38,8 @@ public static class V2StoreSnapshot
     /// Throws <see cref="InvalidDataException"/> when damaged.</summary>
     internal static Body? Read(Stream source)
     {
-        Span<byte> header = stackalloc byte[12];
-        var n = source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (n == 0) return null;
-        if (n < header.Length || !header[..4].SequenceEqual(Magic)) throw new InvalidDataException("not a v2 store snapshot section");
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (version != FormatVersion) throw new InvalidDataException($"unsupported v2 store snapshot version {version}");
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (length < 0) throw new InvalidDataException("bad v2 store snapshot length");
-        var json = new byte[length];
-        Span<byte> crc = stackalloc byte[4];
-        try
-        {
-            source.ReadExactly(json);
-            source.ReadExactly(crc);
-        }
-        catch (EndOfStreamException e) { throw new InvalidDataException("v2 store snapshot is truncated", e); }
-        if (BinaryPrimitives.ReadUInt32LittleEndian(crc) != Crc32C.Compute(json)) throw new InvalidDataException("v2 store snapshot checksum mismatch");
+        var json = SnapshotSection.Read(source, Magic, FormatVersion, "v2 store");
+        if (json is null) return null;
         try
         {
             return JsonSerializer.Deserialize<Body>(json) ?? throw new InvalidDataException("empty v2 store snapshot");
