@@ -96,7 +96,7 @@ public sealed partial class ReplicaHost
             .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
     /// <summary>The state machine at the applied index, cheap to take; encode it off the loop.</summary>
-    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture(), Store.Silos.Encode());
+    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture(), Store.Silos.Current);
 
     private void RestoreStateMachine(Snapshot snapshot) => RestoreStateMachine(snapshot.Data);
 

@@ -13,15 +13,16 @@ namespace Coordinator.Silo.Hosting;
 /// (<see cref="AuthStoreSnapshot"/>; older snapshots end after the v2 store), silo table section (<see cref="SiloTable"/>;
 /// older snapshots end after the auth store). Immutable.
 /// </summary>
-internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2, AuthState auth, byte[] silos)
+internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store, V2StoreSnapshot.Image v2, AuthState auth, SiloTable.State silos)
 {
     private readonly Lazy<byte[]> _v2 = new(v2.ToArray);
     private readonly Lazy<byte[]> _auth = new(() => AuthStoreSnapshot.Encode(auth));
+    private readonly Lazy<byte[]> _silos = new(() => SiloTable.Encode(silos));
 
     public ulong AppliedIndex => store.Index;
 
     /// <summary>Bytes <see cref="WriteTo"/> writes (walks every record: call off the loop).</summary>
-    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length + _auth.Value.Length + silos.Length;
+    public long EncodedLength() => 4 + members.Length + store.EncodedLength + _v2.Value.Length + _auth.Value.Length + _silos.Value.Length;
 
     public void WriteTo(Stream destination)
     {
@@ -32,7 +33,7 @@ internal sealed class StateMachineImage(byte[] members, StoreSnapshotImage store
         store.WriteTo(destination);
         destination.Write(_v2.Value);
         destination.Write(_auth.Value);
-        destination.Write(silos);
+        destination.Write(_silos.Value);
     }
 
     public byte[] ToArray()

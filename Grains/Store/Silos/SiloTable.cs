@@ -94,10 +94,13 @@ public sealed class SiloTable
         return stamped;
     }
 
-    /// <summary>The table's section of a state-machine snapshot (see <see cref="SnapshotSection"/>).</summary>
-    public byte[] Encode()
+    /// <summary>The current table's section of a state-machine snapshot.</summary>
+    public byte[] Encode() => Encode(_state);
+
+    /// <summary>A table state's section of a state-machine snapshot (see <see cref="SnapshotSection"/>): the state
+    /// is immutable, so this may run on any thread after the state was taken.</summary>
+    public static byte[] Encode(State state)
     {
-        var state = _state;
         var image = new SiloTableImage { Version = state.Version, VersionEtag = state.VersionEtag };
         image.Rows.AddRange(state.Rows.Values);
         return SnapshotSection.Encode(Magic, FormatVersion, image.ToByteArray());
