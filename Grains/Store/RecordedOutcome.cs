@@ -27,7 +27,9 @@ public sealed class RecordedOutcome(RaftRequest.CommandOneofCase command, IMessa
         else if (Response is null) writer.Write((byte)0);
         else
         {
-            writer.Write((byte)1);
+            // Kind 3 names the message type: one command (Auth) answers with several types.
+            writer.Write((byte)3);
+            writer.Write(Response.Descriptor.FullName);
             var bytes = Response.ToByteArray();
             writer.Write(bytes.Length);
             writer.Write(bytes);
@@ -41,12 +43,12 @@ public sealed class RecordedOutcome(RaftRequest.CommandOneofCase command, IMessa
         {
             case 0:
                 return new RecordedOutcome(command, null, null);
-            case 1:
-                var length = reader.ReadInt32();
-                if (length < 0) throw new InvalidDataException("bad recorded response length");
-                var bytes = reader.ReadBytes(length);
-                if (bytes.Length != length) throw new EndOfStreamException();
-                return new RecordedOutcome(command, ParserFor(command).ParseFrom(bytes), null);
+            case 1: // written before kind 3: the command decides the type
+                return new RecordedOutcome(command, ParserFor(command).ParseFrom(ReadResponseBytes(reader)), null);
+            case 3:
+                var type = reader.ReadString();
+                var descriptor = ResponseTypes.Find(type) ?? throw new InvalidDataException($"no recorded response type {type}");
+                return new RecordedOutcome(command, descriptor.Parser.ParseFrom(ReadResponseBytes(reader)), null);
             case 2:
                 var code = (StatusCode)reader.ReadInt32();
                 return new RecordedOutcome(command, null, new StoreException(code, reader.ReadString()));
@@ -54,6 +56,18 @@ public sealed class RecordedOutcome(RaftRequest.CommandOneofCase command, IMessa
                 throw new InvalidDataException("bad recorded outcome kind");
         }
     }
+
+    private static byte[] ReadResponseBytes(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length < 0) throw new InvalidDataException("bad recorded response length");
+        var bytes = reader.ReadBytes(length);
+        return bytes.Length == length ? bytes : throw new EndOfStreamException();
+    }
+
+    /// <summary>Every response type an applied command can answer with.</summary>
+    private static readonly Google.Protobuf.Reflection.TypeRegistry ResponseTypes = Google.Protobuf.Reflection.TypeRegistry.FromFiles(
+        RpcReflection.Descriptor, AuthRaftReflection.Descriptor, SiloTableReflection.Descriptor, V2Reflection.Descriptor);
 
     private static MessageParser ParserFor(RaftRequest.CommandOneofCase command) => command switch
     {

@@ -41,6 +41,7 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         await _starting.CancelAsync();
         try { await _start.WaitAsync(cancellationToken); }
         catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // logged above or cancelled
+        if (!_start.IsCompletedSuccessfully) return; // Orleans refuses to stop a silo that never became active
         // Bounded by the host's shutdown timeout: a member removed from the cluster (or without quorum) cannot
         // write its silo's last row, and Orleans' graceful stop would wait for that write.
         try { await silo.StopAsync(cancellationToken).WaitAsync(cancellationToken); }

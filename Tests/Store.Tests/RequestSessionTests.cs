@@ -115,6 +115,24 @@ public class RequestSessionTests
     }
 
     [Fact]
+    public void Recorded_results_of_every_command_kind_survive_a_snapshot()
+    {
+        // Auth answers with a different message type per sub-command; the silo table with its own.
+        var s = new TestStore();
+        var auth = new RaftRequest { Id = 1, Session = Session, Floor = 1, Auth = new AuthCommand { RoleAdd = new AuthRoleAddRequest { Name = "r" } } };
+        var silo = new RaftRequest { Id = 2, Session = Session, Floor = 1, SiloTable = new SiloTableCommand { Clear = new SiloTableClear() } };
+        var first = (s.ApplyRaw(auth).Response!, s.ApplyRaw(silo).Response!);
+        using var ms = new MemoryStream();
+        s.Store.WriteSnapshot(ms);
+        var restored = KvStore.FromSnapshot(new MemoryStream(ms.ToArray()));
+
+        var repeats = (restored.Apply(auth, s.NextIndex).Response!, restored.Apply(silo, s.NextIndex + 1).Response!);
+        Assert.Equal(first, repeats);
+        Assert.IsType<AuthRoleAddResponse>(repeats.Item1);
+        Assert.IsType<SiloTableResponse>(repeats.Item2);
+    }
+
+    [Fact]
     public void ResponseHandedOut_IsACopy_TheRecordStaysIntact()
     {
         var s = new TestStore();
