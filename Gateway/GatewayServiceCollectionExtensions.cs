@@ -52,6 +52,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<LockService>();
         services.AddSingleton<ElectionService>();
         services.AddSingleton<HealthServiceImpl>();
+        services.AddSingleton<HealthService>();
         services.AddSingleton<LeaderHealthPublisher>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<LeaderHealthPublisher>());
 

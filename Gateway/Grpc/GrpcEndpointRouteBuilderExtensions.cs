@@ -1,5 +1,5 @@
 using Coordinator.Gateway.Services;
-using Grpc.HealthCheck;
+using Coordinator.Gateway.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -19,7 +19,7 @@ public static class GrpcEndpointRouteBuilderExtensions
         endpoints.MapGrpcService<AuthService>();
         endpoints.MapGrpcService<LockService>();
         endpoints.MapGrpcService<ElectionService>();
-        endpoints.MapGrpcService<HealthServiceImpl>();
+        endpoints.MapGrpcService<HealthService>();
         endpoints.MapGrpcReflectionService();
         return endpoints;
     }

@@ -100,6 +100,8 @@ internal static class SeedInputs
             ["/v3electionpb.Election/Proclaim"] = new V3electionpb.ProclaimRequest { Leader = new V3electionpb.LeaderKey { Name = B("e"), Key = B("e/4d"), Rev = 3, Lease = 77 }, Value = B("y") },
             ["/v3electionpb.Election/Leader"] = new V3electionpb.LeaderRequest { Name = B("e") },
             ["/v3electionpb.Election/Resign"] = new V3electionpb.ResignRequest { Leader = new V3electionpb.LeaderKey { Name = B("e"), Key = B("e/4d"), Rev = 3, Lease = 77 } },
+            ["/grpc.health.v1.Health/Check"] = new Grpc.Health.V1.HealthCheckRequest { Service = "" },
+            ["/grpc.health.v1.Health/Watch"] = new Grpc.Health.V1.HealthCheckRequest { Service = "etcdserverpb.KV" },
         };
         for (var i = 0; i < Coordinator.Fuzz.GrpcMessageTarget.MethodCount; i++)
             yield return [(byte)i, 0, .. byPath[Coordinator.Fuzz.GrpcMessageTarget.MethodPath(i)].ToByteArray()];

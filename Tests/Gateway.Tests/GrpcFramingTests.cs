@@ -128,6 +128,23 @@ public sealed class GrpcFramingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Malformed_health_check_is_internal_as_etcd_and_health_still_answers()
+    {
+        // etcd 3.4 (grpc-go's health server) answers this frame INTERNAL, "grpc: error unmarshalling request: unexpected EOF".
+        var result = await _client.RawAsync("/grpc.health.v1.Health/Check", GrpcWire.Frame([0x0A, 100, 1, 2]));
+        Assert.Equal(13, result.Status);
+        Assert.StartsWith("grpc: error unmarshalling request: ", result.Message);
+
+        var watch = await _client.RawAsync("/grpc.health.v1.Health/Watch", GrpcWire.Frame([0x0A, 100, 1, 2]));
+        Assert.Equal(13, watch.Status);
+        Assert.StartsWith("grpc: error unmarshalling request: ", watch.Message);
+
+        var check = await _client.UnaryAsync("/grpc.health.v1.Health/Check", new Grpc.Health.V1.HealthCheckRequest(), Grpc.Health.V1.HealthCheckResponse.Parser);
+        Assert.Equal(0, check.Status);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, check.Single().Status);
+    }
+
+    [Fact]
     public async Task Compressed_frames_are_refused_as_grpc_does()
     {
         var frame = GrpcWire.Frame(new RangeRequest { Key = Bytes("k") }.ToByteArray(), compressed: 1);

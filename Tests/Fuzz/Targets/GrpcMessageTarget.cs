@@ -39,9 +39,8 @@ public sealed class GrpcMessageTarget : IFuzzTarget, IDisposable
         ("/v3electionpb.Election/Proclaim", true, false),
         ("/v3electionpb.Election/Leader", false, false),
         ("/v3electionpb.Election/Resign", true, false),
-        // Not /grpc.health.v1.Health/Check: found by this target, an unparsable request to it answers UNKNOWN
-        // ("Exception was thrown by handler.") because Grpc.HealthCheck's service is not bound through
-        // ParsingServiceBinder; open until it is.
+        ("/grpc.health.v1.Health/Check", false, false),
+        ("/grpc.health.v1.Health/Watch", false, true),
     ];
 
     private InProcessMember? _member;
