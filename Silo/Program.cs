@@ -41,6 +41,12 @@ public static class Program
             await Console.Error.WriteLineAsync("coordinator: " + e.Message);
             return 1;
         }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl-C while the listeners were still starting: nothing was served, nothing to finish.
+            await Console.Error.WriteLineAsync("coordinator: stopped before start-up completed");
+            return 0;
+        }
         catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Error.WriteLineAsync("coordinator: " + e.Message);

@@ -68,6 +68,10 @@ public sealed class CoordinatorServer : IAsyncDisposable
             .AddFilter("Microsoft", LogLevel.Warning)
             // Orleans narrates every start-up stage at Information; its warnings and errors are kept.
             .AddFilter("Orleans", LogLevel.Warning)
+            // At start-up the silo warns that server GC is off (a choice: workstation GC keeps the member small) and its
+            // watchdog reports a first check measured from time zero; neither is news to an operator.
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+            .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
             // Polly narrates the Orleans placement retries at Information (the dashboard asks before the silo is up).
             .AddFilter("Polly", LogLevel.Warning)
             // Grpc.AspNetCore logs every non-OK status at Information; the gateway logs what matters.

@@ -36,7 +36,15 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private Task? _stop;
+
+    /// <summary>Once: the host may stop its services more than once (stop, then dispose).</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_starting) return _stop ??= StopOnceAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await _starting.CancelAsync();
         try { await _start.WaitAsync(cancellationToken); }
@@ -44,7 +52,11 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         if (!_start.IsCompletedSuccessfully) return; // Orleans refuses to stop a silo that never became active
         // Bounded by the host's shutdown timeout: a member removed from the cluster (or without quorum) cannot
         // write its silo's last row, and Orleans' graceful stop would wait for that write.
-        try { await silo.StopAsync(cancellationToken).WaitAsync(cancellationToken); }
+        try
+        {
+            await silo.StopAsync(cancellationToken).WaitAsync(cancellationToken);
+            logger.LogInformation("silo stopped");
+        }
         catch (OperationCanceledException) { logger.LogWarning("silo did not stop within the shutdown timeout; stopped without leaving its row"); }
     }
 }

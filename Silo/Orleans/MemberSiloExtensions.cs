@@ -38,8 +38,9 @@ internal static class MemberSiloExtensions
             });
             orleans.Configure<SiloOptions>(o => o.SiloName = config.Name);
             orleans.ConfigureEndpoints(address, siloPort, gatewayPort);
-            orleans.Services.AddSingleton<IMembershipTable>(new ReplicatedMembershipTable(host));
-            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new RaftGroupGate(host, loggerFactory.CreateLogger("silo")));
+            var table = new ReplicatedMembershipTable(host);
+            orleans.Services.AddSingleton<IMembershipTable>(table);
+            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new RaftGroupGate(host, table, config.Name, loggerFactory.CreateLogger("silo")));
             if (silo.Dashboard) orleans.AddDashboard();
         });
         var services = builder.Services;

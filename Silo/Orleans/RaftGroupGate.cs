@@ -9,9 +9,10 @@ namespace Coordinator.Silo.Orleans;
 /// A silo lifecycle participant: the silo stands on the root Raft group (its membership table lives there), so
 /// before the silo initializes its runtime it waits until the group serves linearizable reads — a leader
 /// exists and this member has applied what it committed. Waits as long as it takes (a member without quorum
-/// serves no silo), until the silo's start is cancelled.
+/// serves no silo), until the silo's start is cancelled. Then it declares this member's earlier silos dead
+/// (<see cref="EarlierIncarnations"/>).
 /// </summary>
-internal sealed class RaftGroupGate(ReplicaHost host, ILogger logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class RaftGroupGate(ReplicaHost host, IMembershipTable table, string siloName, ILogger logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Just before Orleans reads its membership table.</summary>
     public const int Stage = ServiceLifecycleStage.RuntimeInitialize - 1;
@@ -28,7 +29,7 @@ internal sealed class RaftGroupGate(ReplicaHost host, ILogger logger) : ILifecyc
             try
             {
                 await host.ReadBarrierAsync(attempt.Token);
-                return;
+                break;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -37,5 +38,6 @@ internal sealed class RaftGroupGate(ReplicaHost host, ILogger logger) : ILifecyc
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
         }
+        await EarlierIncarnations.DeclareDeadAsync(table, siloName, logger, cancellationToken);
     }
 }
