@@ -37,10 +37,14 @@ internal sealed class BalancedChannel : IDisposable
             IReadOnlyList<Uri> found;
             try { found = srv.Resolve(); }
             catch (DnsLookupFailure e) { throw new CoordinatorException(StatusCode.Unavailable, $"DNS SRV discovery of {srv.Domain} failed: {e.Message}", e); }
+            // One channel speaks one scheme: with client TLS the _etcd-client-ssl records, else the _etcd-client ones.
+            var scheme = secure ? "https" : "http";
+            bool Usable(Uri endpoint) => endpoint.Scheme == scheme;
             var usable = found.Where(Usable).ToList();
             if (usable.Count == 0)
                 throw new CoordinatorException(StatusCode.Unavailable,
-                    $"DNS SRV discovery of {srv.Domain} found no endpoint this client can use ({(found.Count == 0 ? "none" : string.Join(",", found))}; TLS endpoints need client TLS)");
+                    $"DNS SRV discovery of {srv.Domain} found no {scheme} endpoint ({(found.Count == 0 ? "none" : string.Join(",", found))}; " +
+                    (secure ? "this client has TLS settings, so it uses _etcd-client-ssl records only)" : "https endpoints from _etcd-client-ssl need the client's TLS settings, e.g. TrustedCaFile)"));
             _srv = new SrvResolverFactory(srv, usable, Usable);
             services.AddSingleton<ResolverFactory>(_srv);
             target = "etcd-srv:///" + srv.Domain;
@@ -96,8 +100,6 @@ internal sealed class BalancedChannel : IDisposable
     /// <summary>A member stopped answering: with SRV discovery, look the records up again.</summary>
     public void Refresh() => _srv?.Refresh();
 
-    // The channel speaks h2c; https endpoints (from _etcd-client-ssl) need client TLS.
-    private static bool Usable(Uri endpoint) => endpoint.Scheme == "http";
 
     public EtcdClients Clients { get; }
 

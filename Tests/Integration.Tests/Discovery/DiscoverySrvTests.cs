@@ -1,6 +1,7 @@
 using Xunit;
 using System.Diagnostics;
 using Coordinator.Client;
+using Coordinator.Tests.Integration.Tls;
 
 namespace Coordinator.Tests.Integration.Discovery;
 
@@ -81,6 +82,64 @@ public sealed class DiscoverySrvTests
             Assert.Equal("2", (await client.GetAsync("k"))?.Value.ToStringUtf8());
         }
         finally { dns.Dispose(); }
+    }
+
+    [Fact]
+    public async Task ThreeTlsMembers_BootstrapFromSslSrvRecords_AndTheDotNetClientFindsThemThroughClientSslRecords()
+    {
+        var root = Directory.CreateTempSubdirectory("coordinator-srv-tls-").FullName;
+        using var certificates = new TestCertificates();
+        var ports = FreePorts.Take(6);
+        var records = new List<string> { "host-record=localhost,127.0.0.1" };
+        for (var i = 0; i < 3; i++)
+        {
+            records.Add($"srv-host=_etcd-server-ssl._tcp.{Domain},localhost,{ports[2 * i + 1]},0,10");
+            records.Add($"srv-host=_etcd-client-ssl._tcp.{Domain},c{i + 1}.{Domain},{ports[2 * i]},0,10");
+            records.Add($"host-record=c{i + 1}.{Domain},127.0.0.1");
+        }
+        using var dns = new Dnsmasq(records);
+        var members = new List<TlsMemberProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var pair = certificates.Issue($"m{i + 1}", $"m{i + 1}");
+                var member = new TlsMemberProcess(ServerKind.Coordinator, $"m{i + 1}", root, "https", "https",
+                [
+                    "--discovery-srv", Domain, "--dns-server", dns.Server,
+                    "--cert-file", pair.CertFile, "--key-file", pair.KeyFile,
+                    "--peer-cert-file", pair.CertFile, "--peer-key-file", pair.KeyFile, "--peer-trusted-ca-file", certificates.CaFile,
+                    "--peer-client-cert-auth",
+                ], [ports[2 * i], ports[2 * i + 1]], discovered: true);
+                members.Add(member);
+                member.Start();
+            }
+            using var http = TlsHttp.Create(certificates.CaFile);
+            foreach (var m in members) await m.WaitHealthyAsync(http, TimeSpan.FromSeconds(60));
+
+            await using var client = new CoordinatorClient(new CoordinatorClientOptions
+            {
+                DiscoverySrv = Domain, DnsServer = dns.Server, TrustedCaFile = certificates.CaFile, RequestTimeout = TimeSpan.FromSeconds(20),
+            });
+            Assert.Equal(3, client.Endpoints.Count);
+            Assert.All(client.Endpoints, e => Assert.Equal("https", e.Scheme));
+            await client.PutAsync("srv-tls", "found");
+            Assert.Equal("found", (await client.GetAsync("srv-tls"))?.Value.ToStringUtf8());
+            var list = await client.MemberListAsync();
+            Assert.Equal(3, list.Members.Count);
+            Assert.All(list.Members, m => Assert.StartsWith("https://localhost:", Assert.Single(m.PeerURLs)));
+            // Without TLS settings the https records are no use to a client, and it says so.
+            var refused = Assert.Throws<CoordinatorException>(() => new CoordinatorClient(new CoordinatorClientOptions { DiscoverySrv = Domain, DnsServer = dns.Server }));
+            Assert.Contains("found no http endpoint", refused.Message);
+            Assert.Contains("need the client's TLS settings", refused.Message);
+            Assert.Contains($"_etcd-server-ssl._tcp.{Domain}", dns.Output);
+            Assert.Contains($"_etcd-client-ssl._tcp.{Domain}", dns.Output);
+        }
+        finally
+        {
+            foreach (var m in members) m.Dispose();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
     }
 
     [Fact]

@@ -14,8 +14,10 @@ internal sealed class TlsMemberProcess : IDisposable
     private Process? _process;
 
     /// <param name="initialCluster">null: a single-member cluster of this member.</param>
+    /// <param name="discovered">the initial cluster comes from discovery flags in <paramref name="tlsArgs"/>: no
+    /// --initial-cluster or token of its own.</param>
     public TlsMemberProcess(ServerKind kind, string name, string root, string clientScheme, string peerScheme,
-        IEnumerable<string> tlsArgs, int[]? ports = null, string? initialCluster = null, string? token = null)
+        IEnumerable<string> tlsArgs, int[]? ports = null, string? initialCluster = null, string? token = null, bool discovered = false)
     {
         Kind = kind;
         Name = name;
@@ -30,8 +32,11 @@ internal sealed class TlsMemberProcess : IDisposable
             "--name", name, "--data-dir", DataDir,
             "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
             "--listen-peer-urls", PeerUrl, "--initial-advertise-peer-urls", PeerUrl,
-            "--initial-cluster", initialCluster ?? $"{name}={PeerUrl}",
-            "--initial-cluster-token", token ?? "tls-" + Guid.NewGuid().ToString("N")[..8],
+            .. (discovered ? [] : new[]
+            {
+                "--initial-cluster", initialCluster ?? $"{name}={PeerUrl}",
+                "--initial-cluster-token", token ?? "tls-" + Guid.NewGuid().ToString("N")[..8],
+            }),
             "--heartbeat-interval", "50", "--election-timeout", "500",
             .. tlsArgs,
         ];
