@@ -35,6 +35,24 @@ internal sealed class AuthorityNormalizingTransport : IDuplexPipe, IAsyncDisposa
     private uint _blockStream;
     private long _passThrough; // bytes of an oversized frame still to copy as they come
 
+    /// <summary>Runs the rest of the connection's pipeline on a normalizing transport; the original transport is
+    /// put back before the normalizer is disposed.</summary>
+    public static async Task ServeNormalizedAsync(Microsoft.AspNetCore.Connections.ConnectionContext connection,
+        Microsoft.AspNetCore.Connections.ConnectionDelegate next)
+    {
+        var original = connection.Transport;
+        await using var normalized = new AuthorityNormalizingTransport(original);
+        connection.Transport = normalized;
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = original;
+        }
+    }
+
     public AuthorityNormalizingTransport(IDuplexPipe inner)
     {
         _inner = inner;

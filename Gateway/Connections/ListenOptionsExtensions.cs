@@ -30,17 +30,7 @@ public static class ListenOptionsExtensions
                 connection.Features.Set<ITlsConnectionFeature>(PriorKnowledgeHttp2Features.Instance);
                 connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledgeHttp2Features.Instance);
                 // etcdctl --cluster sends the member list's client URLs as :authority, which Kestrel refuses.
-                var original = connection.Transport;
-                await using var normalized = new AuthorityNormalizingTransport(original);
-                connection.Transport = normalized;
-                try
-                {
-                    await next(connection);
-                }
-                finally
-                {
-                    connection.Transport = original;
-                }
+                await AuthorityNormalizingTransport.ServeNormalizedAsync(connection, next);
                 return;
             }
             await next(connection);

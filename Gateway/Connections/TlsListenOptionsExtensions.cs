@@ -26,17 +26,7 @@ public static class TlsListenOptionsExtensions
                 await next(connection);
                 return;
             }
-            var original = connection.Transport;
-            await using var normalized = new AuthorityNormalizingTransport(original);
-            connection.Transport = normalized;
-            try
-            {
-                await next(connection);
-            }
-            finally
-            {
-                connection.Transport = original;
-            }
+            await AuthorityNormalizingTransport.ServeNormalizedAsync(connection, next);
         });
         return listenOptions;
     }

@@ -39,7 +39,7 @@ public sealed class DiscoveryUrlTests
     [Fact]
     public async Task ThreeMembers_BootstrapFromARegistryOnRealEtcd_AndAFourthIsRefusedAsFull_AsEtcdRefusesIt()
     {
-        using var etcd = new EtcdV2Process();
+        using var etcd = new EtcdProcess("--enable-v2");
         await etcd.WaitHealthyAsync();
         var url = await NewTokenAsync(etcd.ClientUrl, size: 3);
 

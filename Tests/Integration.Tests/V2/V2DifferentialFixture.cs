@@ -5,7 +5,7 @@ namespace Coordinator.Tests.Integration.V2;
 /// <summary>Real etcd 3.4 (--enable-v2) and a Coordinator member, side by side, for differential tests.</summary>
 public sealed class V2DifferentialFixture : IAsyncLifetime
 {
-    private readonly EtcdV2Process _etcd = new();
+    private readonly EtcdProcess _etcd = new("--enable-v2");
     private readonly TestCluster _coordinator = new(1);
 
     internal string EtcdUrl => _etcd.ClientUrl;

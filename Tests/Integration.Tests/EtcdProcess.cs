@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Coordinator.Tests.Integration.Auth;
+namespace Coordinator.Tests.Integration;
 
 /// <summary>A real single-member etcd 3.4 (/usr/bin/etcd or $ETCD_BIN) on free loopback ports with the given extra
-/// flags, killed and its data dir removed on dispose. Missing etcd fails loudly: CI installs it.</summary>
+/// flags (e.g. --enable-v2), killed and its data dir removed on dispose. Missing etcd fails loudly: CI installs it.</summary>
 internal sealed class EtcdProcess : IDisposable
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("coordinator-etcd-auth-").FullName;
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("coordinator-etcd-").FullName;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
@@ -34,6 +34,7 @@ internal sealed class EtcdProcess : IDisposable
     }
 
     public string Endpoint { get; }
+    public string ClientUrl => "http://" + Endpoint;
 
     public string Output => string.Join("\n", _output);
 
