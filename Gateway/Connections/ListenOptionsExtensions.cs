@@ -6,9 +6,13 @@ namespace Coordinator.Gateway.Connections;
 
 public static class ListenOptionsExtensions
 {
-    /// <summary>How long a new connection may stay silent before it is handed to HTTP/1.1 (whose own header
-    /// timeout then applies).</summary>
-    public static readonly TimeSpan SniffTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a new connection may stay silent before its first bytes; then it is closed. Silence says nothing
+    /// about the protocol: grpc-dotnet's balancer connects sockets ahead of use and may send its HTTP/2 preface a
+    /// minute later (handing a silent connection to HTTP/1.1 made Kestrel answer that preface with GOAWAY
+    /// HTTP_1_1_REQUIRED and fail the call). Kestrel's keep-alive timeout by default, as for an idle connection.
+    /// </summary>
+    public static TimeSpan SilenceTimeout(ListenOptions listenOptions) => listenOptions.KestrelServerOptions.Limits.KeepAliveTimeout;
 
     /// <summary>
     /// Serves gRPC (h2c with prior knowledge) and HTTP/1.1 on the same cleartext endpoint, as etcd does on its
@@ -24,8 +28,10 @@ public static class ListenOptionsExtensions
         listenOptions.Use(next => async connection =>
         {
             using var silence = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-            silence.CancelAfter(SniffTimeout);
-            if (await ProtocolSniffer.StartsWithHttp2PrefaceAsync(connection.Transport.Input, silence.Token))
+            silence.CancelAfter(SilenceTimeout(listenOptions));
+            var http2 = await ProtocolSniffer.StartsWithHttp2PrefaceAsync(connection.Transport.Input, silence.Token);
+            if (silence.IsCancellationRequested && !http2) return; // silent or gone: closed, whatever it would have spoken
+            if (http2)
             {
                 connection.Features.Set<ITlsConnectionFeature>(PriorKnowledgeHttp2Features.Instance);
                 connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledgeHttp2Features.Instance);

@@ -121,10 +121,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
         peers.Attach(host);
 
         var peerApp = BuildPeerApp(config, peers, tls, loggerFactory);
-        var clientApp = BuildClientApp(config, host, tls, loggerFactory);
         await peerApp.StartAsync();
         await peers.StartAsync();
         host.Start();
+        // Built while the replica campaigns: the client host (with the member silo's registrations) takes a while.
+        var clientApp = BuildClientApp(config, host, tls, loggerFactory);
         await clientApp.StartAsync();
         logger.LogInformation("serving clients on {Client}, peers on {Peer}",
             string.Join(",", config.ListenClientUrls), string.Join(",", config.ListenPeerUrls));

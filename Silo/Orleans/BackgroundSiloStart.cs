@@ -7,11 +7,15 @@ namespace Coordinator.Silo.Orleans;
 /// Starts Orleans' own silo hosted service without holding up the host's start: Kestrel serves clients while
 /// the silo waits for the Raft group (<see cref="RaftGroupGate"/>), as etcd serves before it has quorum. A silo
 /// that fails to start is logged and the member goes on serving etcd's API without it (the etcd surface never
-/// depends on the silo). Stop cancels a start still under way, then stops the
+/// depends on the silo). The silo's start (type loading, code generation: about a second of CPU) begins only once
+/// the host has started, so it does not compete with binding the listeners and serving the first requests. Stop cancels a start still under way, then stops the
 /// silo, for no longer than the host's shutdown timeout.
 /// </summary>
-internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) : IHostedService
+internal sealed class BackgroundSiloStart(Func<IHostedService> createSilo, IHostApplicationLifetime lifetime, ILogger logger) : IHostedService
 {
+    // Built on the background start, not when the host resolves its services: constructing the silo builds
+    // Orleans' whole runtime graph, which would hold up the listeners.
+    private IHostedService? _silo;
     private readonly CancellationTokenSource _starting = new();
     private Task _start = Task.CompletedTask;
 
@@ -24,7 +28,9 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         {
             try
             {
-                await silo.StartAsync(_starting.Token);
+                await WhenStartedAsync(lifetime.ApplicationStarted, _starting.Token);
+                _silo = createSilo();
+                await _silo.StartAsync(_starting.Token);
                 logger.LogInformation("silo is active");
             }
             catch (Exception e) when (!_starting.IsCancellationRequested)
@@ -34,6 +40,14 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
             }
         });
         return Task.CompletedTask;
+    }
+
+    private static Task WhenStartedAsync(CancellationToken started, CancellationToken cancelled)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        started.Register(() => done.TrySetResult());
+        cancelled.Register(() => done.TrySetCanceled(cancelled));
+        return done.Task;
     }
 
     private Task? _stop;
@@ -49,7 +63,7 @@ internal sealed class BackgroundSiloStart(IHostedService silo, ILogger logger) :
         await _starting.CancelAsync();
         try { await _start.WaitAsync(cancellationToken); }
         catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // logged above or cancelled
-        if (!_start.IsCompletedSuccessfully) return; // Orleans refuses to stop a silo that never became active
+        if (!_start.IsCompletedSuccessfully || _silo is not { } silo) return; // Orleans refuses to stop a silo that never became active
         // Bounded by the host's shutdown timeout: a member removed from the cluster (or without quorum) cannot
         // write its silo's last row, and Orleans' graceful stop would wait for that write.
         try

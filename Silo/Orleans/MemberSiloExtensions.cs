@@ -48,8 +48,8 @@ internal static class MemberSiloExtensions
             ?? throw new InvalidOperationException($"{SiloHostedServiceName} is not registered: this Orleans version hosts silos differently");
         services.Remove(original);
         var siloType = original.ImplementationType!;
-        services.AddSingleton(sp => new BackgroundSiloStart((IHostedService)ActivatorUtilities.CreateInstance(sp, siloType),
-            loggerFactory.CreateLogger("silo")));
+        services.AddSingleton(sp => new BackgroundSiloStart(() => (IHostedService)ActivatorUtilities.CreateInstance(sp, siloType),
+            sp.GetRequiredService<IHostApplicationLifetime>(), loggerFactory.CreateLogger("silo")));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<BackgroundSiloStart>());
     }
 
