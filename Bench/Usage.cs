@@ -28,6 +28,8 @@ public static class Usage
           --leases N         lease-keepalive: leases (1000)
           --lock-names N|clients  lock: 1 = contended (1)      --lock-via recipe|service (recipe)
           --json             machine-readable report          --progress false  no progress lines
+          --cacert F         trust this CA, connect with https  --cert F --key F  client certificate
+          --user name:pw     log in once per connection, send the token (v2 workloads: TLS only, no login)
         Durations: 10s, 500ms, 2m.
 
         Compare options (starts etcd and Coordinator with the same topology and alternates the same workloads):
@@ -39,6 +41,10 @@ public static class Usage
           --load-keys N      keys of 1 KiB for the RSS measurement (100000)
           --restart-keys N   keys present for the restart measurement (same data as --load-keys by default)
           --json FILE        also write every raw report there
+          --tls              both kinds serve clients over TLS with --client-cert-auth (certificates made under
+                             DATA-ROOT/tls; peers stay plain)
+          --auth             auth on in both kinds; rows run as a user with readwrite on bench/ (one login per
+                             connection; the restart probe logs in too)
 
         check-perf (etcdctl check perf against fresh clusters and a null server, with the CPU each used):
           --load s|m|l|xl (l)  --targets null,coordinator,etcd  --members N (3)  --runs N (1)

@@ -8,32 +8,36 @@ namespace Coordinator.Bench.Comparison;
 
 /// <summary>
 /// N members of one server kind on loopback with fresh data directories and etcd's flags: same heartbeat and
-/// election timeout for both kinds, fsync left on (neither kind is given an unsafe flag).
+/// election timeout for both kinds, fsync left on (neither kind is given an unsafe flag); optionally TLS for clients.
 /// </summary>
 public sealed class Cluster : IAsyncDisposable
 {
     private readonly ServerKind _kind;
     private readonly CompareOptions _options;
     private readonly Member[] _members;
+    private readonly BenchCertificates? _tls;
 
-    private sealed record Member(string Name, int ClientPort, int PeerPort, string DataDir, string LogFile)
+    private sealed record Member(string Name, int ClientPort, int PeerPort, string DataDir, string LogFile, string ClientScheme)
     {
         public Process? Process { get; set; }
-        public string ClientUrl => $"http://127.0.0.1:{ClientPort}";
+        public string ClientUrl => $"{ClientScheme}://127.0.0.1:{ClientPort}";
         public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
     }
 
-    public Cluster(ServerKind kind, int size, CompareOptions options)
+    /// <param name="tls">Clients over TLS with client certificates (peers stay plain).</param>
+    public Cluster(ServerKind kind, int size, CompareOptions options, BenchCertificates? tls = null)
     {
         _kind = kind;
         _options = options;
+        _tls = tls;
+        ProbeSecurity = tls?.Client ?? ClientSecurity.None;
         var root = Path.Combine(options.DataRoot, $"{kind.Name}-{size}");
         if (Directory.Exists(root))
             Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(root);
         var ports = FreePorts.Take(2 * size);
         _members = Enumerable.Range(0, size).Select(i => new Member($"m{i}", ports[2 * i], ports[2 * i + 1],
-            Path.Combine(root, $"m{i}.data"), Path.Combine(root, $"m{i}.log"))).ToArray();
+            Path.Combine(root, $"m{i}.data"), Path.Combine(root, $"m{i}.log"), tls is null ? "http" : "https")).ToArray();
         Root = root;
     }
 
@@ -41,6 +45,9 @@ public sealed class Cluster : IAsyncDisposable
     public string Root { get; }
     public int Size => _members.Length;
     public IReadOnlyList<string> Endpoints => _members.Select(m => $"127.0.0.1:{m.ClientPort}").ToList();
+    /// <summary>How the readiness probe connects (and logs in, once auth is on).</summary>
+    public ClientSecurity ProbeSecurity { get; set; }
+
     public IEnumerable<int> Pids => _members.Where(m => m.Process is { HasExited: false }).Select(m => m.Process!.Id);
 
     /// <summary>Starts every member (on existing data if any); returns the moment the first one was started.</summary>
@@ -57,7 +64,7 @@ public sealed class Cluster : IAsyncDisposable
                 "--listen-peer-urls", m.PeerUrl, "--initial-advertise-peer-urls", m.PeerUrl,
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", "bench",
                 "--heartbeat-interval", _options.HeartbeatMs.ToString(), "--election-timeout", _options.ElectionMs.ToString(),
-                "--snapshot-count", "100000", .. _kind.ExtraFlags,
+                "--snapshot-count", "100000", .. _kind.ExtraFlags, .. _tls?.ServerFlags ?? [],
             ];
             // sh execs the server, so the pid we track is the server's own; output goes to a log next to the data.
             var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
@@ -85,11 +92,12 @@ public sealed class Cluster : IAsyncDisposable
         {
             foreach (var endpoint in pending.ToList())
             {
-                using var connection = new EtcdClient(endpoint);
+                using var connection = new EtcdClient(endpoint, ProbeSecurity);
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 attempt.CancelAfter(TimeSpan.FromSeconds(1));
                 try
                 {
+                    await connection.AuthenticateAsync(attempt.Token);
                     await connection.RangeAsync(probe, attempt.Token);
                     pending.Remove(endpoint);
                     if (anyEndpoint)

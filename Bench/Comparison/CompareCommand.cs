@@ -17,6 +17,25 @@ public sealed class CompareCommand(CompareOptions options)
 {
     private readonly SampleTable _table = new();
     private readonly List<object> _raw = [];
+    private BenchCertificates? _tls;
+
+    /// <summary>How the rows connect: TLS with the client certificate under --tls, as the bench user under --auth.</summary>
+    private ClientSecurity RowSecurity
+    {
+        get
+        {
+            var transport = _tls?.Client ?? ClientSecurity.None;
+            return options.Auth ? BenchUsers.As(transport) : transport;
+        }
+    }
+
+    /// <summary>Under --auth, turns auth on in a ready cluster and lets its probe log in.</summary>
+    private async Task PrepareAsync(Cluster cluster, CancellationToken ct)
+    {
+        if (!options.Auth) return;
+        await BenchUsers.EnableAsync(cluster.Endpoints[0], _tls?.Client ?? ClientSecurity.None, ct);
+        cluster.ProbeSecurity = RowSecurity;
+    }
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -25,6 +44,7 @@ public sealed class CompareCommand(CompareOptions options)
             ServerKind.Etcd(await ServerBinaries.EtcdAsync(options.EtcdPath, ct)),
             ServerKind.Coordinator(await ServerBinaries.CoordinatorAsync(options.CoordinatorPath, ct)),
         };
+        if (options.Tls) _tls = BenchCertificates.Create(Path.Combine(options.DataRoot, "tls"));
         var machine = MachineDescription.Describe(options.DataRoot);
         foreach (var (k, v) in machine)
             Console.Error.WriteLine($"{k}: {v}");
@@ -61,13 +81,16 @@ public sealed class CompareCommand(CompareOptions options)
 
     private async Task RunRowsAsync(ServerKind[] kinds, int size, CancellationToken ct)
     {
-        var clusters = kinds.Select(k => new Cluster(k, size, options)).ToArray();
+        var clusters = kinds.Select(k => new Cluster(k, size, options, _tls)).ToArray();
         try
         {
             foreach (var c in clusters)
                 c.Start();
             foreach (var c in clusters)
+            {
                 await c.WaitReadyAsync(anyEndpoint: false, TimeSpan.FromSeconds(60), ct);
+                await PrepareAsync(c, ct);
+            }
 
             var rows = CompareRow.Standard(options.Duration, options.Warmup)
                 .Where(r => options.Rows.Count == 0 || options.Rows.Contains(r.Id));
@@ -90,8 +113,8 @@ public sealed class CompareCommand(CompareOptions options)
 
     private async Task RunOneAsync(CompareRow row, int run, Cluster cluster, CancellationToken ct)
     {
-        var section = $"{cluster.Size}|{row.Id}";
-        var bench = row.Options(cluster.Endpoints) with { KeyPrefix = $"bench/{row.Id}/{run}/" };
+        var section = $"{cluster.Size}{options.ModeTag}|{row.Id}";
+        var bench = row.Options(cluster.Endpoints) with { KeyPrefix = $"bench/{row.Id}/{run}/", Security = RowSecurity };
         RunReport report;
         try
         {
@@ -118,14 +141,16 @@ public sealed class CompareCommand(CompareOptions options)
     /// <summary>RSS after loading --load-keys keys of 1 KiB into a fresh cluster, then restart time with that data.</summary>
     private async Task MeasureMemoryAndRestartAsync(ServerKind kind, int size, CancellationToken ct)
     {
-        var cluster = new Cluster(kind, size, options);
+        var cluster = new Cluster(kind, size, options, _tls);
         try
         {
             var freshStart = cluster.Start();
             await cluster.WaitReadyAsync(anyEndpoint: false, TimeSpan.FromSeconds(60), ct);
+            await PrepareAsync(cluster, ct); // with --auth: users and roles (counted in the first write's time)
             // The memory keys are plain Puts from 64 callers, as applications write them (one Raft entry each);
             // keys beyond them, only needed for the restart measurement, are loaded afterwards in Txns.
-            using var pool = new ConnectionPool(cluster.Endpoints, cluster.Size * 2);
+            using var pool = new ConnectionPool(cluster.Endpoints, cluster.Size * 2, RowSecurity);
+            await pool.AuthenticateAsync(ct);
             var value = WorkloadContext.RandomValue(1024, 3);
             await KeyLoader.LoadAsync(pool, 1, _ => ByteString.CopyFromUtf8("bench/first"), value, 1, ct, putsPerRequest: 1);
             var firstWrite = (Stopwatch.GetTimestamp() - freshStart) / (double)Stopwatch.Frequency;
@@ -136,12 +161,12 @@ public sealed class CompareCommand(CompareOptions options)
             var loaded = Stopwatch.StartNew();
             await KeyLoader.LoadAsync(pool, options.LoadKeys,
                 n => ByteString.CopyFromUtf8($"bench/mem/{n:D10}"), value, 64, ct, putsPerRequest: 1);
-            Console.Error.WriteLine($"[{size}|memory] {kind.Name}: put {options.LoadKeys} keys in {loaded.Elapsed.TotalSeconds:F1} s");
+            Console.Error.WriteLine($"[{size}{options.ModeTag}|memory] {kind.Name}: put {options.LoadKeys} keys in {loaded.Elapsed.TotalSeconds:F1} s");
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             var rss = cluster.Pids.Max(ResidentMemory.MiB);
-            Console.Error.WriteLine($"[{size}|memory] {kind.Name}: RSS idle {idle:F0} MiB, after load {rss:F0} MiB (largest member)");
-            _table.Add($"{size}|memory", "RSS MiB idle (largest member)", false, kind.Name, Math.Round(idle, 1));
-            _table.Add($"{size}|memory", $"RSS MiB after {options.LoadKeys / 1000}k puts of 1 KiB (largest member)", false, kind.Name, Math.Round(rss, 1));
+            Console.Error.WriteLine($"[{size}{options.ModeTag}|memory] {kind.Name}: RSS idle {idle:F0} MiB, after load {rss:F0} MiB (largest member)");
+            _table.Add($"{size}{options.ModeTag}|memory", "RSS MiB idle (largest member)", false, kind.Name, Math.Round(idle, 1));
+            _table.Add($"{size}{options.ModeTag}|memory", $"RSS MiB after {options.LoadKeys / 1000}k puts of 1 KiB (largest member)", false, kind.Name, Math.Round(rss, 1));
             if (options.RestartKeys > options.LoadKeys)
                 await KeyLoader.LoadAsync(pool, options.RestartKeys - options.LoadKeys,
                     n => ByteString.CopyFromUtf8($"bench/mem/{options.LoadKeys + n:D10}"), value, 8, ct);
@@ -154,8 +179,8 @@ public sealed class CompareCommand(CompareOptions options)
                 var started = cluster.Start();
                 var ready = await cluster.WaitReadyAsync(anyEndpoint: true, TimeSpan.FromSeconds(180), ct);
                 var seconds = (ready - started) / (double)Stopwatch.Frequency;
-                Console.Error.WriteLine($"[{size}|restart] {kind.Name}: first linearizable read {seconds:F2} s after start");
-                _table.Add($"{size}|restart", $"start → first linearizable read, s ({options.RestartKeys / 1000}k keys)", false, kind.Name, Math.Round(seconds, 3));
+                Console.Error.WriteLine($"[{size}{options.ModeTag}|restart] {kind.Name}: first linearizable read {seconds:F2} s after start");
+                _table.Add($"{size}{options.ModeTag}|restart", $"start → first linearizable read, s ({options.RestartKeys / 1000}k keys)", false, kind.Name, Math.Round(seconds, 3));
             }
         }
         finally

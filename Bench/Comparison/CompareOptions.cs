@@ -20,6 +20,13 @@ public sealed record CompareOptions
     public string? JsonFile { get; init; }
     public int HeartbeatMs { get; init; } = 100;
     public int ElectionMs { get; init; } = 1000;
+    /// <summary>--tls: clients over TLS with client certificates (--client-cert-auth) on both kinds.</summary>
+    public bool Tls { get; init; }
+    /// <summary>--auth: auth enabled, the rows run as a user with readwrite on "bench/".</summary>
+    public bool Auth { get; init; }
+
+    /// <summary>Appended to the topology in the table's sections.</summary>
+    public string ModeTag => (Tls, Auth) switch { (true, true) => " tls+auth", (true, false) => " tls", (false, true) => " auth", _ => "" };
 }
 
 public static class CompareOptionsReader
@@ -45,6 +52,8 @@ public static class CompareOptionsReader
             JsonFile = p.Text("json", "") is { Length: > 0 } j && j != "true" ? j : null,
             HeartbeatMs = p.Int("heartbeat-interval", d.HeartbeatMs),
             ElectionMs = p.Int("election-timeout", d.ElectionMs),
+            Tls = p.Bool("tls", false),
+            Auth = p.Bool("auth", false),
         };
     }
 }

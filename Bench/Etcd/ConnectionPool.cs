@@ -8,14 +8,17 @@ public sealed class ConnectionPool : IDisposable
 {
     private readonly EtcdClient[] _clients;
 
-    public ConnectionPool(IReadOnlyList<string> endpoints, int conns)
+    public ConnectionPool(IReadOnlyList<string> endpoints, int conns, ClientSecurity? security = null)
     {
         if (endpoints.Count == 0)
             throw new ArgumentException("at least one endpoint is needed", nameof(endpoints));
         _clients = new EtcdClient[Math.Max(1, conns)];
         for (var i = 0; i < _clients.Length; i++)
-            _clients[i] = new EtcdClient(endpoints[i % endpoints.Count]);
+            _clients[i] = new EtcdClient(endpoints[i % endpoints.Count], security);
     }
+
+    /// <summary>Logs every connection in (with --user; else nothing to do).</summary>
+    public Task AuthenticateAsync(CancellationToken ct) => Task.WhenAll(_clients.Select(c => c.AuthenticateAsync(ct)));
 
     public int Count => _clients.Length;
 

@@ -19,28 +19,35 @@ public sealed class EtcdClient : IDisposable
     private readonly Watch.WatchClient _watch;
     private readonly Maintenance.MaintenanceClient _maintenance;
     private readonly V3lockpb.Lock.LockClient _lock;
+    private readonly Etcdserverpb.Auth.AuthClient _auth;
+    private readonly ClientSecurity _security;
+    /// <summary>The token after <see cref="AuthenticateAsync"/>; sent with every call.</summary>
+    private Metadata? _headers;
 
-    public EtcdClient(string endpoint)
+    public EtcdClient(string endpoint, ClientSecurity? security = null)
     {
         Endpoint = endpoint;
-        _channel = GrpcChannel.ForAddress(endpoint.Contains("://") ? endpoint : "http://" + endpoint, new GrpcChannelOptions
+        _security = security ?? ClientSecurity.None;
+        var handler = new SocketsHttpHandler
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                UseProxy = false,
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                // Kestrel allows 100 streams per connection by default; long-lived watches must not starve unary calls.
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                // Real etcd answers pings sent more often than every 5 s with GOAWAY ENHANCE_YOUR_CALM.
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-                InitialHttp2StreamWindowSize = 1 << 20,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            },
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            // Kestrel allows 100 streams per connection by default; long-lived watches must not starve unary calls.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            // Real etcd answers pings sent more often than every 5 s with GOAWAY ENHANCE_YOUR_CALM.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            InitialHttp2StreamWindowSize = 1 << 20,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
+        _security.Apply(handler);
+        _channel = GrpcChannel.ForAddress(_security.Address(endpoint), new GrpcChannelOptions
+        {
+            HttpHandler = handler,
             DisposeHttpClient = true,
             MaxReceiveMessageSize = null,
             MaxRetryAttempts = 0,
@@ -51,11 +58,25 @@ public sealed class EtcdClient : IDisposable
         _watch = new Watch.WatchClient(invoker);
         _maintenance = new Maintenance.MaintenanceClient(invoker);
         _lock = new V3lockpb.Lock.LockClient(invoker);
+        _auth = new Etcdserverpb.Auth.AuthClient(invoker);
     }
 
     public string Endpoint { get; }
 
-    private static CallOptions Options(CancellationToken ct) => new(cancellationToken: ct);
+    /// <summary>The Auth service, for setting users up (calls carry no token).</summary>
+    public Etcdserverpb.Auth.AuthClient Auth => _auth;
+
+    private CallOptions Options(CancellationToken ct) => new(headers: _headers, cancellationToken: ct);
+
+    /// <summary>With --user: logs in (one bcrypt on the server) and sends the token from then on. Simple tokens
+    /// slide on use; a JWT ends at its ttl, so a run must be shorter than that.</summary>
+    public async Task AuthenticateAsync(CancellationToken ct)
+    {
+        if (_security.User is not { } user) return;
+        var response = await _auth.AuthenticateAsync(new AuthenticateRequest { Name = user, Password = _security.Password ?? "" },
+            cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
+        _headers = new Metadata { { "token", response.Token } };
+    }
 
     public Task<PutResponse> PutAsync(PutRequest r, CancellationToken ct) => _kv.PutAsync(r, Options(ct)).ResponseAsync;
     public Task<RangeResponse> RangeAsync(RangeRequest r, CancellationToken ct) => _kv.RangeAsync(r, Options(ct)).ResponseAsync;

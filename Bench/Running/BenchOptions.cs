@@ -31,4 +31,6 @@ public sealed record BenchOptions
     public bool Json { get; init; }
     public bool Progress { get; init; } = true;
     public int Seed { get; init; } = 1;
+    /// <summary>--cacert, --cert, --key, --user (etcdctl's names).</summary>
+    public Etcd.ClientSecurity Security { get; init; } = Etcd.ClientSecurity.None;
 }

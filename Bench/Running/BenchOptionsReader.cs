@@ -3,6 +3,20 @@ namespace Coordinator.Bench.Running;
 /// <summary>Builds <see cref="BenchOptions"/> from the command line.</summary>
 public static class BenchOptionsReader
 {
+    /// <summary>etcdctl's --cacert, --cert, --key and --user name:password.</summary>
+    public static Etcd.ClientSecurity ReadSecurity(OptionParser p)
+    {
+        string? File(string name) => p.Text(name, "") is { Length: > 0 } path ? path : null;
+        var security = new Etcd.ClientSecurity(File("cacert"), File("cert"), File("key"));
+        if (security.CertFile is null != (security.KeyFile is null)) throw new ArgumentException("--cert and --key go together");
+        if (p.Text("user", "") is { Length: > 0 } user)
+        {
+            var (name, password) = Etcd.ClientSecurity.SplitUser(user);
+            security = security with { User = name, Password = password };
+        }
+        return security;
+    }
+
     public static BenchOptions Read(string workload, OptionParser p)
     {
         var d = new BenchOptions();
@@ -30,6 +44,7 @@ public static class BenchOptionsReader
             Json = p.Bool("json", false),
             Progress = p.Bool("progress", true),
             Seed = p.Int("seed", d.Seed),
+            Security = ReadSecurity(p),
         };
     }
 }

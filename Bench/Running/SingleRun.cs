@@ -9,7 +9,8 @@ public static class SingleRun
 {
     public static async Task<RunReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
-        using var pool = new ConnectionPool(options.Endpoints, options.Conns);
+        using var pool = new ConnectionPool(options.Endpoints, options.Conns, options.Security);
+        await pool.AuthenticateAsync(ct);
         var workload = WorkloadCatalog.Create(new WorkloadContext(options, pool));
         await using (workload)
             return await new LoadRunner(options).RunAsync(workload, ct);

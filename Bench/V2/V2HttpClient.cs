@@ -5,23 +5,26 @@ namespace Coordinator.Bench.V2;
 /// <summary>
 /// etcd's v2 keys API over HTTP/1.1, as curl and etcdctl v2 speak it: a keep-alive connection per concurrent caller,
 /// callers spread over the endpoints (caller i uses endpoint i mod endpoints). A response that is not a success is
-/// an error (counted by the runner).
+/// an error (counted by the runner). TLS as the gRPC connections (<see cref="Etcd.ClientSecurity"/>); no login:
+/// v3 authentication does not guard the v2 store.
 /// </summary>
 public sealed class V2HttpClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string[] _baseUrls;
 
-    public V2HttpClient(IReadOnlyList<string> endpoints, int connections)
+    public V2HttpClient(IReadOnlyList<string> endpoints, int connections, Etcd.ClientSecurity? security = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler
+        security ??= Etcd.ClientSecurity.None;
+        var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             MaxConnectionsPerServer = Math.Max(1, connections),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        })
-        { Timeout = TimeSpan.FromSeconds(30) };
-        _baseUrls = endpoints.Select(e => (e.Contains("://") ? e : "http://" + e).TrimEnd('/') + "/v2/keys/").ToArray();
+        };
+        security.Apply(handler);
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        _baseUrls = endpoints.Select(e => security.Address(e).TrimEnd('/') + "/v2/keys/").ToArray();
     }
 
     private string Url(int caller, string key) => _baseUrls[caller % _baseUrls.Length] + key;

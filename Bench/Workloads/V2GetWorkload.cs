@@ -8,7 +8,7 @@ namespace Coordinator.Bench.Workloads;
 public sealed class V2GetWorkload(WorkloadContext context) : Workload(context)
 {
     private readonly Random[] _random = Enumerable.Range(0, context.Options.Clients).Select(i => new Random(context.Options.Seed + i)).ToArray();
-    private readonly V2HttpClient _client = new(context.Options.Endpoints, context.Options.Clients);
+    private readonly V2HttpClient _client = new(context.Options.Endpoints, context.Options.Clients, context.Options.Security);
 
     public override string OperationName => "v2 get";
 

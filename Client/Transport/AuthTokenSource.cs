@@ -41,10 +41,10 @@ internal sealed class AuthTokenSource(string username, string password)
         }
     }
 
-    /// <summary>etcd's shouldRefreshToken: the answers a new token can fix.</summary>
+    /// <summary>etcd's shouldRefreshToken: the answers a new token can fix, known by their text alone as clientv3's
+    /// rpctypes.Error does (the Lock and Election services send them as UNKNOWN).</summary>
     public static bool ShouldRefresh(RpcException e) =>
-        (e.StatusCode == StatusCode.Unauthenticated && e.Status.Detail == "etcdserver: invalid auth token")
-        || (e.StatusCode == StatusCode.InvalidArgument && e.Status.Detail is "etcdserver: revision of auth store is old" or "etcdserver: user name is empty");
+        e.Status.Detail is "etcdserver: invalid auth token" or "etcdserver: revision of auth store is old" or "etcdserver: user name is empty";
 
     public static CallOptions WithToken(CallOptions options, string token)
     {

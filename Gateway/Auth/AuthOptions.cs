@@ -25,4 +25,4 @@ public sealed record AuthOptions
 }
 
 /// <summary>etcd's --auth-token jwt,pub-key=...,priv-key=...,sign-method=...,ttl=...</summary>
-public sealed record JwtOptions(string SignMethod, string PublicKeyPath, string? PrivateKeyPath, TimeSpan Ttl);
+public sealed record JwtOptions(string SignMethod, string? PublicKeyPath, string? PrivateKeyPath, TimeSpan Ttl);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -23,11 +22,11 @@ public sealed class JwtTokenProvider : ITokenProvider
         _ = node;
         _ttl = options.Ttl;
         _clock = clock ?? TimeProvider.System;
-        var (verify, sign) = LoadKeys(options);
-        _signing = sign is null ? null : new SigningCredentials(sign, options.SignMethod);
+        var keys = JwtKeys.Load(options);
+        _signing = keys.Sign is null ? null : new SigningCredentials(keys.Sign, options.SignMethod);
         _validation = new TokenValidationParameters
         {
-            IssuerSigningKey = verify,
+            IssuerSigningKey = keys.Verify,
             ValidAlgorithms = [options.SignMethod],
             ValidateIssuer = false,
             ValidateAudience = false,
@@ -36,45 +35,6 @@ public sealed class JwtTokenProvider : ITokenProvider
             ClockSkew = TimeSpan.Zero,
             LifetimeValidator = (_, expires, _, _) => expires is { } e && e > _clock.GetUtcNow().UtcDateTime,
         };
-    }
-
-    /// <summary>Reads the keys; throws <see cref="ArgumentException"/> with a clear reason.</summary>
-    private static (SecurityKey Verify, SecurityKey? Sign) LoadKeys(JwtOptions options)
-    {
-        var method = options.SignMethod;
-        if (method.StartsWith("HS", StringComparison.Ordinal))
-        {
-            var path = options.PrivateKeyPath ?? options.PublicKeyPath;
-            var key = new SymmetricSecurityKey(File.ReadAllBytes(path));
-            return (key, key);
-        }
-        if (method.StartsWith("RS", StringComparison.Ordinal) || method.StartsWith("PS", StringComparison.Ordinal))
-        {
-            var pub = RSA.Create();
-            pub.ImportFromPem(File.ReadAllText(options.PublicKeyPath));
-            RsaSecurityKey? priv = null;
-            if (options.PrivateKeyPath is { } p)
-            {
-                var rsa = RSA.Create();
-                rsa.ImportFromPem(File.ReadAllText(p));
-                priv = new RsaSecurityKey(rsa);
-            }
-            return (new RsaSecurityKey(pub), priv);
-        }
-        if (method.StartsWith("ES", StringComparison.Ordinal))
-        {
-            var pub = ECDsa.Create();
-            pub.ImportFromPem(File.ReadAllText(options.PublicKeyPath));
-            ECDsaSecurityKey? priv = null;
-            if (options.PrivateKeyPath is { } p)
-            {
-                var ec = ECDsa.Create();
-                ec.ImportFromPem(File.ReadAllText(p));
-                priv = new ECDsaSecurityKey(ec);
-            }
-            return (new ECDsaSecurityKey(pub), priv);
-        }
-        throw new ArgumentException($"auth: invalid auth signature method {method}");
     }
 
     public async ValueTask<TokenInfo?> ResolveAsync(string token, CancellationToken cancellationToken)

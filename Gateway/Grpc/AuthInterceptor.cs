@@ -13,7 +13,8 @@ namespace Coordinator.Gateway.Grpc;
 /// <item>Range: read permission on its range, checked here; refused afterwards if the auth store changed meanwhile;</item>
 /// <item>everything that goes through the log (Put, DeleteRange, Txn, Compact, LeaseGrant/Revoke, Alarm, Auth,
 /// Lock, Election): the caller is stamped on the entry (<see cref="CallAuth"/>) and the store checks it when it
-/// applies it (a read-only Txn is checked the same way off the log);</item>
+/// applies it (a read-only Txn is checked the same way off the log); the reads of Lock and Election are checked
+/// as Ranges by the caller;</item>
 /// <item>member changes and the maintenance calls etcd guards (Defragment, Snapshot, Hash, HashKV, Status,
 /// MoveLeader; not Status): role root, refused as etcd 3.4's maintenance server does (UNKNOWN, "auth: ...");</item>
 /// <item>Watch: each create is checked by the Watch service with <see cref="AuthGate"/> (a refusal cancels that
@@ -24,7 +25,9 @@ namespace Coordinator.Gateway.Grpc;
 public sealed class AuthInterceptor(AuthGate gate) : Interceptor
 {
     // Raw*: etcd 3.4's maintenance server returns the auth error unmapped: status UNKNOWN, text "auth: ...".
-    private enum Policy { None, Identify, Admin, Range, RawIdentify, RawAdmin }
+    // Recipe: etcd 3.4's lock and election servers meet the token only in their in-process client's KV calls and
+    // return its error without a status: UNKNOWN, text "etcdserver: ..." (see RecipeErrors).
+    private enum Policy { None, Identify, Admin, Range, RawIdentify, RawAdmin, Recipe }
 
     private static readonly Dictionary<string, Policy> Policies = new(StringComparer.Ordinal)
     {
@@ -49,9 +52,8 @@ public sealed class AuthInterceptor(AuthGate gate) : Interceptor
 
     private static Policy PolicyOf(string method) =>
         Policies.TryGetValue(method, out var policy) ? policy
-        : method.StartsWith("/etcdserverpb.Auth/", StringComparison.Ordinal)
-          || method.StartsWith("/v3lockpb.", StringComparison.Ordinal)
-          || method.StartsWith("/v3electionpb.", StringComparison.Ordinal) ? Policy.Identify
+        : method.StartsWith("/etcdserverpb.Auth/", StringComparison.Ordinal) ? Policy.Identify
+        : method.StartsWith("/v3lockpb.", StringComparison.Ordinal) || method.StartsWith("/v3electionpb.", StringComparison.Ordinal) ? Policy.Recipe
         : Policy.None;
 
     /// <summary>Nothing to do: auth is off and the call names nobody (a token would still have to be valid).</summary>
@@ -80,7 +82,13 @@ public sealed class AuthInterceptor(AuthGate gate) : Interceptor
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request,
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!Bypass(context, out var policy)) CallAuth.Current = await AdmitAsync(context, policy, request);
+        if (!Bypass(context, out var policy))
+        {
+            try { CallAuth.Current = await AdmitAsync(context, policy, request); }
+            // Election/Observe, the one streaming recipe: etcd's ends with OK, sending nothing, when its first
+            // read is refused (an unknown token included).
+            catch (Grains.Store.StoreException) when (policy == Policy.Recipe) { return; }
+        }
         await continuation(request, responseStream, context);
     }
 
@@ -100,6 +108,11 @@ public sealed class AuthInterceptor(AuthGate gate) : Interceptor
             {
                 throw new Grains.Store.StoreException(StatusCode.Unknown, "auth: " + e.Message.Replace("etcdserver: ", "", StringComparison.Ordinal));
             }
+        }
+        if (policy == Policy.Recipe)
+        {
+            try { return await gate.IdentifyAsync(context); }
+            catch (Grains.Store.StoreException e) { throw new Grains.Store.StoreException(StatusCode.Unknown, e.Message); }
         }
         var who = await gate.IdentifyAsync(context);
         switch (policy)

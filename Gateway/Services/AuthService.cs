@@ -54,7 +54,8 @@ public sealed class AuthService(ICoordinatorNode node, RaftProposer proposer, Re
             var user = state.Users.GetValueOrDefault(request.Name);
             if (user is { NoPassword: true }) throw new StoreException(StatusCode.Unknown, NoPasswordUserText);
             var matches = await hasher.VerifyAsync(request.Password, user?.PasswordHash ?? DecoyHash.Value, context.CancellationToken);
-            if (user is null || !matches) throw AuthErrors.AuthFailed();
+            // bcrypt compared only the first 72 bytes; no stored password is longer (AuthInputLimits).
+            if (user is null || !matches || !AuthInputLimits.PasswordFits(request.Password)) throw AuthErrors.AuthFailed();
             var login = new AuthLogin { Name = request.Name, TokenPrefix = SimpleTokenProvider.NewPrefix() };
             var response = await RunAsync<AuthenticateResponse>(new AuthCommand { Login = login }, context);
             if (state.Revision != auth.Revision) continue;
@@ -66,7 +67,9 @@ public sealed class AuthService(ICoordinatorNode node, RaftProposer proposer, Re
     public override async Task<AuthUserAddResponse> UserAdd(AuthUserAddRequest request, ServerCallContext context)
     {
         if (request.Name.Length == 0) throw AuthErrors.UserEmpty();
+        AuthInputLimits.CheckUserName(request.Name);
         var noPassword = request.Options?.NoPassword == true;
+        if (!noPassword) AuthInputLimits.CheckNewPassword(request.Password);
         var hash = noPassword ? [] : await hasher.HashAsync(request.Password, context.CancellationToken);
         return await RunAsync<AuthUserAddResponse>(new AuthCommand
         {
@@ -85,6 +88,7 @@ public sealed class AuthService(ICoordinatorNode node, RaftProposer proposer, Re
 
     public override async Task<AuthUserChangePasswordResponse> UserChangePassword(AuthUserChangePasswordRequest request, ServerCallContext context)
     {
+        AuthInputLimits.CheckNewPassword(request.Password);
         var hash = await hasher.HashAsync(request.Password, context.CancellationToken);
         return await RunAsync<AuthUserChangePasswordResponse>(new AuthCommand
         {
@@ -98,8 +102,11 @@ public sealed class AuthService(ICoordinatorNode node, RaftProposer proposer, Re
     public override Task<AuthUserRevokeRoleResponse> UserRevokeRole(AuthUserRevokeRoleRequest request, ServerCallContext context) =>
         RunAsync<AuthUserRevokeRoleResponse>(new AuthCommand { UserRevokeRole = request }, context);
 
-    public override Task<AuthRoleAddResponse> RoleAdd(AuthRoleAddRequest request, ServerCallContext context) =>
-        RunAsync<AuthRoleAddResponse>(new AuthCommand { RoleAdd = request }, context);
+    public override Task<AuthRoleAddResponse> RoleAdd(AuthRoleAddRequest request, ServerCallContext context)
+    {
+        AuthInputLimits.CheckRoleName(request.Name);
+        return RunAsync<AuthRoleAddResponse>(new AuthCommand { RoleAdd = request }, context);
+    }
 
     public override Task<AuthRoleGetResponse> RoleGet(AuthRoleGetRequest request, ServerCallContext context) =>
         RunAsync<AuthRoleGetResponse>(new AuthCommand { RoleGet = request }, context);

@@ -112,13 +112,32 @@ public sealed class ElectionService : V3electionpb.Election.ElectionBase
         return new LeaderResponse { Header = _headers.Fill(current.Header), Kv = current.Kvs[0] };
     }
 
-    /// <summary>Streams until the client cancels (etcd ends it with the context's error, not OK).</summary>
+    /// <summary>Streams until the client cancels (etcd ends it with the context's error, not OK). A read the
+    /// observer cannot make (permission denied, no quorum) ends the stream with OK and no further message, as
+    /// etcd's Observe loop simply stops when its Get fails.</summary>
     public override async Task Observe(LeaderRequest request, IServerStreamWriter<LeaderResponse> responses, ServerCallContext context)
     {
-        await foreach (var response in _observer.ObserveAsync(request.Name, context.CancellationToken))
+        var observed = _observer.ObserveAsync(request.Name, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
+        try
         {
-            _headers.Fill(response.Header);
-            await responses.WriteAsync(response, context.CancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await observed.MoveNextAsync()) return;
+                }
+                catch (RpcException) when (!context.CancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                var response = observed.Current;
+                _headers.Fill(response.Header);
+                await responses.WriteAsync(response, context.CancellationToken);
+            }
+        }
+        finally
+        {
+            await observed.DisposeAsync();
         }
     }
 

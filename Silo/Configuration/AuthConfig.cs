@@ -12,7 +12,8 @@ public sealed record AuthConfig
 
     public int BcryptCost { get; init; } = 10;
 
-    /// <summary>For jwt: sign-method (RS256, ES256, HS256, ...), pub-key and priv-key paths, ttl (default 5m).</summary>
+    /// <summary>For jwt: sign-method (RS256, ES256, HS256, ...), pub-key and priv-key paths (either may be absent;
+    /// checked at parse), ttl (default 5m).</summary>
     public string? JwtSignMethod { get; init; }
     public string? JwtPublicKey { get; init; }
     public string? JwtPrivateKey { get; init; }

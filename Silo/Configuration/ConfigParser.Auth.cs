@@ -27,19 +27,20 @@ public static partial class ConfigParser
                 return config with { TokenKind = "simple" };
             case "jwt":
                 var method = options.GetValueOrDefault("sign-method")
-                    ?? throw new ConfigurationException("--auth-token jwt needs sign-method=... (RS256, ES256, HS256, ...)");
-                if (!JwtMethods.Contains(method)) throw new ConfigurationException($"--auth-token: invalid auth signature method '{method}'");
-                var pub = options.GetValueOrDefault("pub-key");
-                var priv = options.GetValueOrDefault("priv-key");
-                if (!method.StartsWith("HS", StringComparison.Ordinal) && pub is null)
-                    throw new ConfigurationException("--auth-token jwt needs pub-key=PATH");
-                if (pub is null && priv is null) throw new ConfigurationException("--auth-token jwt needs priv-key=PATH");
-                foreach (var path in new[] { pub, priv })
-                    if (path is not null && !File.Exists(path)) throw new ConfigurationException($"--auth-token: key file {path} does not exist");
+                    ?? throw new ConfigurationException("--auth-token: auth: invalid auth signature method (jwt needs sign-method=RS256, ES256, HS256, ...)");
+                if (!JwtMethods.Contains(method))
+                    throw new ConfigurationException($"--auth-token: auth: invalid auth signature method '{method}' ({string.Join(", ", JwtMethods)})");
+                // An empty path is no key (etcd's).
+                var pub = options.GetValueOrDefault("pub-key") is { Length: > 0 } p ? p : null;
+                var priv = options.GetValueOrDefault("priv-key") is { Length: > 0 } k ? k : null;
+                var jwt = new Coordinator.Gateway.Auth.JwtOptions(method, pub, priv,
+                    options.TryGetValue("ttl", out var t) ? GoDuration("--auth-token ttl", t) : TimeSpan.FromMinutes(5));
+                // The keys are read now: a member that cannot issue or check tokens does not start (as etcd).
+                try { _ = Coordinator.Gateway.Auth.JwtKeys.Load(jwt); }
+                catch (ArgumentException e) { throw new ConfigurationException("--auth-token: " + e.Message); }
                 return config with
                 {
-                    TokenKind = "jwt", JwtSignMethod = method, JwtPublicKey = pub ?? priv, JwtPrivateKey = priv,
-                    JwtTtl = options.TryGetValue("ttl", out var t) ? GoDuration("--auth-token ttl", t) : TimeSpan.FromMinutes(5),
+                    TokenKind = "jwt", JwtSignMethod = method, JwtPublicKey = pub, JwtPrivateKey = priv, JwtTtl = jwt.Ttl,
                 };
             default:
                 throw new ConfigurationException($"--auth-token: unknown token type '{parts[0]}' (simple or jwt)");

@@ -165,7 +165,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
                 TokenTtl = config.Auth.TokenTtl,
                 BcryptCost = config.Auth.BcryptCost,
                 Jwt = config.Auth.TokenKind == "jwt"
-                    ? new Coordinator.Gateway.Auth.JwtOptions(config.Auth.JwtSignMethod!, config.Auth.JwtPublicKey!, config.Auth.JwtPrivateKey, config.Auth.JwtTtl)
+                    ? new Coordinator.Gateway.Auth.JwtOptions(config.Auth.JwtSignMethod!, config.Auth.JwtPublicKey, config.Auth.JwtPrivateKey, config.Auth.JwtTtl)
                     : null,
                 // With --client-cert-auth, a verified client certificate's common name is the user when no token is sent.
                 ClientCertAuth = config.Tls.Client.ClientCertAuth,

@@ -1,3 +1,4 @@
+using Coordinator.Gateway.Auth;
 using Coordinator.Grains.Store;
 using Coordinator.Protocol.Internal;
 using Etcdserverpb;
@@ -6,8 +7,8 @@ using Google.Protobuf;
 namespace Coordinator.Gateway.Services.Concurrency;
 
 /// <summary>
-/// The KV and lease requests the lock and election recipes make: writes through Raft, linearizable reads
-/// (ReadIndex barrier, then the local store). A store refusal surfaces as etcd's recipe servers surface it
+/// The KV and lease requests the lock and election recipes make, as the call's user (<see cref="CallAuth"/>):
+/// writes through Raft, linearizable reads (ReadIndex barrier, then the local store). A store refusal surfaces as etcd's recipe servers surface it
 /// (<see cref="RecipeErrors.FromStore"/>); member failures (no leader, timeout) keep their own status.
 /// </summary>
 internal sealed class RecipeKv(ICoordinatorNode node, RaftProposer proposer)
@@ -21,11 +22,14 @@ internal sealed class RecipeKv(ICoordinatorNode node, RaftProposer proposer)
     public Task<DeleteRangeResponse> DeleteAsync(ByteString key, CancellationToken cancellationToken) =>
         ProposeAsync<DeleteRangeResponse>(new RaftRequest { DeleteRange = new DeleteRangeRequest { Key = key } }, cancellationToken);
 
+    /// <summary>Checked as etcd's recipes are (a Range by the caller): read permission on the request's range.</summary>
     public async Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken cancellationToken)
     {
         await node.ReadBarrierAsync(cancellationToken);
         try
         {
+            if (node.Store.Auth.CheckRange(CallAuth.Current, request.Key.ToByteArray(), request.RangeEnd.ToByteArray()) is { } denied)
+                throw denied;
             return node.Store.Range(request);
         }
         catch (StoreException refusal)

@@ -20,6 +20,8 @@ internal sealed class AuthTarget : IDisposable
         Cluster = new Cluster.ClusterClient(_channel);
         Maintenance = new Maintenance.MaintenanceClient(_channel);
         Auth = new Etcdserverpb.Auth.AuthClient(_channel);
+        Lock = new V3lockpb.Lock.LockClient(_channel);
+        Election = new V3electionpb.Election.ElectionClient(_channel);
     }
 
     public KV.KVClient Kv { get; }
@@ -28,6 +30,8 @@ internal sealed class AuthTarget : IDisposable
     public Cluster.ClusterClient Cluster { get; }
     public Maintenance.MaintenanceClient Maintenance { get; }
     public Etcdserverpb.Auth.AuthClient Auth { get; }
+    public V3lockpb.Lock.LockClient Lock { get; }
+    public V3electionpb.Election.ElectionClient Election { get; }
 
     public static ByteString B(string s) => ByteString.CopyFromUtf8(s);
 
@@ -36,8 +40,8 @@ internal sealed class AuthTarget : IDisposable
     public async Task<string> LoginAsync(string user, string password) =>
         (await Auth.AuthenticateAsync(new AuthenticateRequest { Name = user, Password = password })).Token;
 
-    /// <summary>root (role root), alice (readwrite on the prefix "allowed/"), bob (no role); keys allowed/k and
-    /// denied/k; then auth on.</summary>
+    /// <summary>root (role root), alice (readwrite on the prefix "allowed/"), bob (no role), carol (write only on the
+    /// prefix "allowed/"); keys allowed/k and denied/k; then auth on.</summary>
     public async Task SetUpUsersAsync()
     {
         await Kv.PutAsync(new PutRequest { Key = B("allowed/k"), Value = B("1") });
@@ -52,6 +56,13 @@ internal sealed class AuthTarget : IDisposable
             Name = "rw", Perm = new Permission { PermType = Permission.Types.Type.Readwrite, Key = B("allowed/"), RangeEnd = B("allowed0") },
         });
         await Auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = "alice", Role = "rw" });
+        await Auth.UserAddAsync(new AuthUserAddRequest { Name = "carol", Password = "carolpw" });
+        await Auth.RoleAddAsync(new AuthRoleAddRequest { Name = "w" });
+        await Auth.RoleGrantPermissionAsync(new AuthRoleGrantPermissionRequest
+        {
+            Name = "w", Perm = new Permission { PermType = Permission.Types.Type.Write, Key = B("allowed/"), RangeEnd = B("allowed0") },
+        });
+        await Auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = "carol", Role = "w" });
         await Auth.AuthEnableAsync(new AuthEnableRequest());
     }
 

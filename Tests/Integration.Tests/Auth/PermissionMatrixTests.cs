@@ -10,11 +10,16 @@ namespace Coordinator.Tests.Integration.Auth;
 /// Differential: the same matrix of calls × callers against a real etcd 3.4 and against Coordinator, both with
 /// auth enabled, simple tokens with a 2 s ttl; every cell must have the same outcome (OK, or the same status code
 /// and text; a watch: created, or canceled with the same reason). Callers: no token, a malformed token, an
-/// expired token, a user without the permission, a user with it, root.
+/// expired token, a user without the permission, a user with write but not read, a user with it, root. Lock and
+/// Election are checked on the keys they read and write, as etcd's (which run clientv3's recipes as the caller).
 /// </summary>
 public sealed class PermissionMatrixTests(ITestOutputHelper output)
 {
     private sealed record Call(string Name, Func<AuthTarget, Metadata, Task<string>> Run);
+
+    /// <summary>A lock or campaign left held by an earlier cell would block the next one forever; this bounds it
+    /// (the cell then reads DeadlineExceeded and differs from etcd's).</summary>
+    private static DateTime Soon() => DateTime.UtcNow.AddSeconds(15);
 
     private static Call Unary(string name, Func<AuthTarget, Metadata, Task> run) => new(name, (t, m) => OutcomeAsync(() => run(t, m)));
 
@@ -72,6 +77,53 @@ public sealed class PermissionMatrixTests(ITestOutputHelper output)
         Unary("RoleList", (t, m) => t.Auth.RoleListAsync(new AuthRoleListRequest(), m).ResponseAsync),
         Unary("RoleAdd", (t, m) => t.Auth.RoleAddAsync(new AuthRoleAddRequest { Name = "made-" + Guid.NewGuid().ToString("N")[..6] }, m).ResponseAsync),
         Unary("UserRevokeRole root", (t, m) => t.Auth.UserRevokeRoleAsync(new AuthUserRevokeRoleRequest { Name = "root", Role = "root" }, m).ResponseAsync),
+        Unary("Lock allowed, unlock", async (t, m) =>
+        {
+            var held = await t.Lock.LockAsync(new V3lockpb.LockRequest { Name = B("allowed/lock") }, m, Soon());
+            await t.Lock.UnlockAsync(new V3lockpb.UnlockRequest { Key = held.Key }, m);
+        }),
+        Unary("Lock denied", (t, m) => t.Lock.LockAsync(new V3lockpb.LockRequest { Name = B("denied/lock") }, m, Soon()).ResponseAsync),
+        Unary("Lock under a lease, unlock", async (t, m) =>
+        {
+            var lease = await t.Lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = 60 }, m);
+            var held = await t.Lock.LockAsync(new V3lockpb.LockRequest { Name = B("allowed/lease-lock"), Lease = lease.ID }, m, Soon());
+            await t.Lock.UnlockAsync(new V3lockpb.UnlockRequest { Key = held.Key }, m);
+        }),
+        Unary("Unlock denied key", (t, m) => t.Lock.UnlockAsync(new V3lockpb.UnlockRequest { Key = B("denied/lock/694d") }, m).ResponseAsync),
+        Unary("Campaign allowed, proclaim, resign", async (t, m) =>
+        {
+            var lease = await t.Lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = 60 }, m);
+            var won = await t.Election.CampaignAsync(new V3electionpb.CampaignRequest { Name = B("allowed/election"), Lease = lease.ID, Value = B("a") }, m, Soon());
+            await t.Election.ProclaimAsync(new V3electionpb.ProclaimRequest { Leader = won.Leader, Value = B("b") }, m);
+            await t.Election.ResignAsync(new V3electionpb.ResignRequest { Leader = won.Leader }, m);
+        }),
+        Unary("Campaign denied", async (t, m) =>
+        {
+            var lease = await t.Lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = 60 }, m);
+            await t.Election.CampaignAsync(new V3electionpb.CampaignRequest { Name = B("denied/election"), Lease = lease.ID, Value = B("a") }, m, Soon());
+        }),
+        Unary("Leader allowed (none)", (t, m) => t.Election.LeaderAsync(new V3electionpb.LeaderRequest { Name = B("allowed/election") }, m).ResponseAsync),
+        Unary("Leader denied", (t, m) => t.Election.LeaderAsync(new V3electionpb.LeaderRequest { Name = B("denied/election") }, m).ResponseAsync),
+        // root's "Campaign denied" left a leader there (its lease lives 60 s): root sees it at once, others are refused.
+        // (etcd ends a refused observation without a status: its Observe loop just stops.)
+        new("Observe denied", async (t, m) =>
+        {
+            try
+            {
+                using var call = t.Election.Observe(new V3electionpb.LeaderRequest { Name = B("denied/election") }, m, Soon());
+                return await call.ResponseStream.MoveNext(CancellationToken.None) ? "leader " + call.ResponseStream.Current.Kv.Value.ToStringUtf8() : "stream ended";
+            }
+            catch (RpcException e) { return $"{e.StatusCode}: {e.Status.Detail}"; }
+        }),
+        Unary("Proclaim denied", (t, m) => t.Election.ProclaimAsync(new V3electionpb.ProclaimRequest
+        {
+            Leader = new V3electionpb.LeaderKey { Name = B("denied/election"), Key = B("denied/election/694d"), Rev = 1, Lease = 0x694d },
+            Value = B("b"),
+        }, m).ResponseAsync),
+        Unary("Resign denied", (t, m) => t.Election.ResignAsync(new V3electionpb.ResignRequest
+        {
+            Leader = new V3electionpb.LeaderKey { Name = B("denied/election"), Key = B("denied/election/694d"), Rev = 1, Lease = 0x694d },
+        }, m).ResponseAsync),
         new("Watch allowed", (t, m) => WatchOutcomeAsync(t, m, "allowed/k", "")),
         new("Watch denied prefix", (t, m) => WatchOutcomeAsync(t, m, "denied/", "denied0")),
     ];
@@ -91,7 +143,8 @@ public sealed class PermissionMatrixTests(ITestOutputHelper output)
     }
 
     /// <summary>Callers in order; a token is taken just before its row (the ttl is short).</summary>
-    private static readonly string[] Callers = ["no token", "malformed token", "expired token", "bob (no permission)", "alice (permission)", "root"];
+    private static readonly string[] Callers =
+        ["no token", "malformed token", "expired token", "bob (no permission)", "carol (write only)", "alice (permission)", "root"];
 
     private static async Task<Dictionary<(string, string), string>> RunMatrixAsync(AuthTarget target)
     {
@@ -110,6 +163,7 @@ public sealed class PermissionMatrixTests(ITestOutputHelper output)
                     "malformed token" => "garbage",
                     "expired token" => expired,
                     "bob (no permission)" => await target.LoginAsync("bob", "bobpw"),
+                    "carol (write only)" => await target.LoginAsync("carol", "carolpw"),
                     "alice (permission)" => await target.LoginAsync("alice", "alicepw"),
                     _ => await target.LoginAsync("root", "rootpw"),
                 };

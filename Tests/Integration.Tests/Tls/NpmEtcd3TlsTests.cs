@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace Coordinator.Tests.Integration.Tls;
@@ -22,25 +21,8 @@ public sealed class NpmEtcd3TlsTests : IDisposable
         m.Start();
         using (var http = TlsHttp.Create(_ca.CaFile, client)) await m.WaitHealthyAsync(http);
 
-        var dir = Path.Combine(RepoPaths.Root, "Tests", "Integration.Tests", "node");
-        Assert.True(Directory.Exists(Path.Combine(dir, "node_modules", "etcd3")),
-            $"npm etcd3 is not installed: run 'npm install' in {dir} (.ci/run does)");
-        var psi = new ProcessStartInfo("node", ["etcd3-tls-check.js"])
-        {
-            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.Environment["ETCD_ENDPOINTS"] = m.ClientUrl;
-        psi.Environment["ETCD_CA"] = _ca.CaFile;
-        psi.Environment["ETCD_CERT"] = client.CertFile;
-        psi.Environment["ETCD_KEY"] = client.KeyFile;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await p.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { p.Kill(true); }
-        var output = await stdout + await stderr;
-        Assert.True(p.HasExited && p.ExitCode == 0, output + "\n" + m.Output);
+        var (exitCode, output) = await NpmEtcd3.RunTlsCheckAsync(m.ClientUrl, _ca.CaFile, client);
+        Assert.True(exitCode == 0, output + "\n" + m.Output);
         foreach (var step in new[] { "kv", "watch", "lease" }) Assert.Contains("ok " + step, output);
     }
 

@@ -1,5 +1,7 @@
 // The npm etcd3 client over mutual TLS. ETCD_ENDPOINTS: "https://127.0.0.1:2379,..."; ETCD_CA, ETCD_CERT, ETCD_KEY:
-// PEM files. Prints "ok <step>" per step and exits non-zero on the first failure.
+// PEM files. ETCD_USER, ETCD_PASSWORD (optional): log in as that user, who must have readwrite on the prefix "js-tls"
+// and nothing on "js-outside/" (step "auth" checks the refusal). Prints "ok <step>" per step and exits non-zero on
+// the first failure.
 const { Etcd3 } = require('etcd3');
 const assert = require('assert');
 const fs = require('fs');
@@ -13,6 +15,7 @@ const client = new Etcd3({
     certChain: fs.readFileSync(process.env.ETCD_CERT),
     privateKey: fs.readFileSync(process.env.ETCD_KEY),
   },
+  ...(process.env.ETCD_USER ? { auth: { username: process.env.ETCD_USER, password: process.env.ETCD_PASSWORD } } : {}),
 });
 const step = name => console.log('ok ' + name);
 
@@ -33,6 +36,11 @@ async function main() {
   assert.ok(Number(await lease.grant()) > 0);
   await lease.revoke();
   step('lease');
+
+  if (process.env.ETCD_USER) {
+    await assert.rejects(client.put('js-outside/x').value('1'), /permission denied/);
+    step('auth');
+  }
 }
 
 main().then(() => { client.close(); process.exit(0); }, err => { console.error(err); process.exit(1); });
