@@ -26,6 +26,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
         var duration = Duration();
         var report = await NemesisRun.RunAsync(members, seed, duration, output.WriteLine);
         output.WriteLine(report.ToString());
+        output.WriteLine(NemesisSuiteTotal.Add(report));
         var replay = $"COORDINATOR_NEMESIS_SEED={seed} dotnet test Tests/Nemesis.Tests --filter \"FullyQualifiedName~{(members == 3 ? "Three" : "Five")}Members\" --logger \"console;verbosity=detailed\"";
         Assert.True(report.Anomalies.Count == 0, $"{report}\nreplay: {replay}");
         Assert.True(report.Operations >= 5_000, $"too few checked operations to mean anything: {report}");
