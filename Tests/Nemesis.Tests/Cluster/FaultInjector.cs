@@ -27,6 +27,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
     private readonly Random _random = new(seed);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _churns;
+    private int _maxChurns = 3;
     private readonly int _startingMembers = cluster.Current.Count;
 
     public Dictionary<FaultKind, int> Counts { get; } = Enum.GetValues<FaultKind>().ToDictionary(k => k, _ => 0);
@@ -34,6 +35,8 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
     public async Task RunAsync(TimeSpan duration, CancellationToken ct)
     {
         var end = _clock.Elapsed + duration;
+        // Three churns in a CI run, one per 50 s in a soak; each takes a new host (a /24 holds a few hundred).
+        _maxChurns = Math.Clamp((int)(duration.TotalSeconds / 50), 3, 200);
         var bag = new Queue<FaultKind>();
         while (_clock.Elapsed < end && !ct.IsCancellationRequested)
         {
@@ -167,8 +170,10 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
             case FaultKind.LeaderTransfer:
             {
                 var pick = _random.Next(1 << 20);
-                var leader = await cluster.AgreedLeaderAsync();
-                if (leader is null) { Log("leader transfer skipped: no agreed leader"); return false; }
+                // Right after the previous fault's heal the members may still disagree: give them a few seconds.
+                NemesisCluster.Member leader;
+                try { leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(5)); }
+                catch (TimeoutException) { Log("leader transfer skipped: no agreed leader within 5 s"); return false; }
                 var others = cluster.Membership.Voters.Where(m => m != leader && m.Process.Running).ToList();
                 var target = others[pick % others.Count];
                 Log($"move leader {leader.Name} -> {target.Name}");
@@ -184,10 +189,10 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
 
     /// <summary>Replaces a member under load: a learner joins on a new host, is promoted once in sync, and a
     /// random starting member (the leader too; any older voter once none is left) is removed. Bounded: three
-    /// churns per run.</summary>
+    /// churns per CI run, one per 50 s in a soak.</summary>
     private async Task<bool> ChurnAsync(CancellationToken ct)
     {
-        if (_churns >= 3) { Log("membership churn skipped: enough churn for one run"); return false; }
+        if (_churns >= _maxChurns) { Log("membership churn skipped: enough churn for one run"); return false; }
         _churns++;
         await using var client = cluster.Client();
         var learner = await cluster.AddLearnerAsync(client, ct);

@@ -34,7 +34,7 @@ internal sealed class WatchWorkload(NemesisCluster cluster, int watchers) : IWor
             _tasks.Add(Task.Run(async () =>
             {
                 try { await WatchAsync(index); }
-                catch (OperationCanceledException) when (_watching.IsCancellationRequested) { }
+                catch (Exception) when (_watching.IsCancellationRequested) { } // ended by the check (see WatchAsync)
                 catch (Exception e) { _failures[index] = e; }
             }));
         }
@@ -59,7 +59,8 @@ internal sealed class WatchWorkload(NemesisCluster cluster, int watchers) : IWor
                 await foreach (var e in client.WatchAsync(KeyRange.Prefix(Prefix), fromRevision: from, ct: moved.Token))
                     lock (_received) _received[index].Add(ServerHistory.From(e));
             }
-            catch (OperationCanceledException) when (moved.IsCancellationRequested && !_watching.IsCancellationRequested)
+            // Cancelling a watch may surface as the stream's abort (Unavailable) rather than as a cancellation.
+            catch (Exception) when (moved.IsCancellationRequested && !_watching.IsCancellationRequested)
             {
                 lock (_received) _moves[index]++;
             }
