@@ -11,7 +11,7 @@ public sealed record NemesisReport(int Members, int Seed, TimeSpan Duration, int
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.AppendLine($"{Members} members, seed {Seed}, {Duration.TotalSeconds:F0} s: {Operations} checked client operations " +
+        text.AppendLine($"{Members} members, seed {Seed}, {Duration.TotalSeconds:F0} s: {Operations} checked client operations (acknowledged) " +
                         $"({string.Join(", ", OperationsByWorkload.Select(p => $"{p.Key} {p.Value}"))})");
         text.AppendLine($"faults: {string.Join(", ", Faults.Select(p => $"{p.Key} {p.Value}"))}");
         text.AppendLine($"anomalies: {Anomalies.Count}");

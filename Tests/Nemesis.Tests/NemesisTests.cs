@@ -9,7 +9,7 @@ namespace Coordinator.Tests.Nemesis;
 /// exploring); COORDINATOR_NEMESIS_DURATION=30m (or 90s, 2h) makes a run a soak.
 /// </summary>
 [Trait("Category", "Nemesis")]
-public sealed class NemesisTests(ITestOutputHelper output)
+public sealed class NemesisTests(ITestOutputHelper output, NemesisSuiteTotal total) : IClassFixture<NemesisSuiteTotal>
 {
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(150);
 
@@ -26,6 +26,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
         var duration = Duration();
         var report = await NemesisRun.RunAsync(members, seed, duration, output.WriteLine);
         output.WriteLine(report.ToString());
+        output.WriteLine(total.Add(report));
         var replay = $"COORDINATOR_NEMESIS_SEED={seed} dotnet test Tests/Nemesis.Tests --filter \"FullyQualifiedName~{(members == 3 ? "Three" : "Five")}Members\" --logger \"console;verbosity=detailed\"";
         Assert.True(report.Anomalies.Count == 0, $"{report}\nreplay: {replay}");
         Assert.True(report.Operations >= 5_000, $"too few checked operations to mean anything: {report}");

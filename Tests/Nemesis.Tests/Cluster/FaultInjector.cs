@@ -27,12 +27,16 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
     private readonly Random _random = new(seed);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _churns;
+    private int _maxChurns = 3;
+    private readonly int _startingMembers = cluster.Current.Count;
 
     public Dictionary<FaultKind, int> Counts { get; } = Enum.GetValues<FaultKind>().ToDictionary(k => k, _ => 0);
 
     public async Task RunAsync(TimeSpan duration, CancellationToken ct)
     {
         var end = _clock.Elapsed + duration;
+        // Three churns in a CI run, one per 50 s in a soak; each takes a new host (a /24 holds a few hundred).
+        _maxChurns = Math.Clamp((int)(duration.TotalSeconds / 50), 3, 200);
         var bag = new Queue<FaultKind>();
         while (_clock.Elapsed < end && !ct.IsCancellationRequested)
         {
@@ -42,8 +46,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
             var hold = TimeSpan.FromMilliseconds(800 + _random.Next(1700));
             try
             {
-                await ApplyAsync(kind, hold, ct);
-                Counts[kind]++;
+                if (await ApplyAsync(kind, hold, ct)) Counts[kind]++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -66,11 +69,14 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
     /// <summary>The leader a third of the time (the interesting member), else anyone running.</summary>
     private async Task<NemesisCluster.Member> TargetAsync()
     {
-        if (_random.Next(3) == 0 && await cluster.AgreedLeaderAsync() is { } leader) return leader;
-        return Pick(Running);
+        // Both draws always happen: the schedule's later choices never depend on whether a leader was agreed.
+        var leaderFirst = _random.Next(3) == 0;
+        var anyone = Pick(Running);
+        return leaderFirst && await cluster.AgreedLeaderAsync() is { } leader ? leader : anyone;
     }
 
-    private async Task ApplyAsync(FaultKind kind, TimeSpan hold, CancellationToken ct)
+    /// <summary>Applies one fault and undoes what needs more than a heal; false when it was skipped.</summary>
+    private async Task<bool> ApplyAsync(FaultKind kind, TimeSpan hold, CancellationToken ct)
     {
         switch (kind)
         {
@@ -81,7 +87,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 cluster.Kill(m);
                 await Task.Delay(hold, ct);
                 cluster.Restart(m);
-                break;
+                return true;
             }
             case FaultKind.PauseResume:
             {
@@ -90,7 +96,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 cluster.Pause(m);
                 await Task.Delay(hold, ct);
                 cluster.Resume(m);
-                break;
+                return true;
             }
             case FaultKind.PartitionMinority:
             {
@@ -99,15 +105,16 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 Log($"partition minority [{string.Join(",", minority.Select(h => $"n{h}"))}] from the rest for {hold.TotalMilliseconds:F0} ms");
                 cluster.Lab.Partition(minority, hosts.Except(minority));
                 await Task.Delay(hold, ct);
-                break;
+                return true;
             }
             case FaultKind.IsolateLeader:
             {
-                var leader = await cluster.AgreedLeaderAsync() ?? Pick(Running);
+                var anyone = Pick(Running);
+                var leader = await cluster.AgreedLeaderAsync() ?? anyone;
                 Log($"isolate leader {leader.Name} for {hold.TotalMilliseconds:F0} ms");
                 cluster.Lab.Isolate(leader.Host);
                 await Task.Delay(hold, ct);
-                break;
+                return true;
             }
             case FaultKind.Bridge:
             {
@@ -120,13 +127,14 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 Log($"bridge [{string.Join(",", left.Select(h => $"n{h}"))}] - n{middle} - [{string.Join(",", right.Select(h => $"n{h}"))}] for {hold.TotalMilliseconds:F0} ms");
                 cluster.Lab.Partition(left, right);
                 await Task.Delay(hold, ct);
-                break;
+                return true;
             }
             case FaultKind.OneWayLinks:
             {
                 var hosts = cluster.Current.Select(m => m.Host).ToList();
                 var cuts = new List<string>();
-                for (var i = 0; i < 1 + _random.Next(hosts.Count); i++)
+                var blocks = 1 + _random.Next(hosts.Count);
+                for (var i = 0; i < blocks; i++)
                 {
                     var from = hosts[_random.Next(hosts.Count)];
                     var to = hosts[_random.Next(hosts.Count)];
@@ -136,7 +144,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 }
                 Log($"one-way blocks {string.Join(" ", cuts)} for {hold.TotalMilliseconds:F0} ms");
                 await Task.Delay(hold, ct);
-                break;
+                return true;
             }
             case FaultKind.SlowDisk:
             {
@@ -145,7 +153,7 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 Log($"slow fsync (+{ms} ms) on {m.Name} for {hold.TotalMilliseconds:F0} ms");
                 cluster.SetDisk(m, $"fsync-delay-ms={ms}");
                 await Task.Delay(hold, ct);
-                break;
+                return true;
             }
             case FaultKind.FailingDisk:
             {
@@ -157,29 +165,34 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 cluster.Kill(m);
                 cluster.SetDisk(m, null);
                 cluster.Restart(m);
-                break;
+                return true;
             }
             case FaultKind.LeaderTransfer:
             {
-                var leader = await cluster.AgreedLeaderAsync();
-                if (leader is null) { Log("leader transfer skipped: no agreed leader"); break; }
-                var target = Pick(cluster.Current.Where(m => m != leader && m.Process.Running).ToList());
+                var pick = _random.Next(1 << 20);
+                // Right after the previous fault's heal the members may still disagree: give them a few seconds.
+                NemesisCluster.Member leader;
+                try { leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(5)); }
+                catch (TimeoutException) { Log("leader transfer skipped: no agreed leader within 5 s"); return false; }
+                var others = cluster.Membership.Voters.Where(m => m != leader && m.Process.Running).ToList();
+                var target = others[pick % others.Count];
                 Log($"move leader {leader.Name} -> {target.Name}");
                 await using var client = cluster.Client([leader]);
                 await client.MoveLeaderAsync(target.Id, ct);
-                break;
+                return true;
             }
             case FaultKind.MembershipChurn:
-                await ChurnAsync(ct);
-                break;
+                return await ChurnAsync(ct);
         }
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
     }
 
     /// <summary>Replaces a member under load: a learner joins on a new host, is promoted once in sync, and a
-    /// random old member (the leader too) is removed. Bounded: a few churns per run.</summary>
-    private async Task ChurnAsync(CancellationToken ct)
+    /// random starting member (the leader too; any older voter once none is left) is removed. Bounded: three
+    /// churns per CI run, one per 50 s in a soak.</summary>
+    private async Task<bool> ChurnAsync(CancellationToken ct)
     {
-        if (_churns >= 3) { Log("membership churn skipped: enough churn for one run"); return; }
+        if (_churns >= _maxChurns) { Log("membership churn skipped: enough churn for one run"); return false; }
         _churns++;
         await using var client = cluster.Client();
         var learner = await cluster.AddLearnerAsync(client, ct);
@@ -198,8 +211,12 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
             }
         }
         if (!promoted) throw new InvalidOperationException($"learner {learner.Name} was never promoted");
-        Log($"promoted {learner.Name}");
-        var victim = Pick(cluster.Current.Where(m => m != learner).ToList());
+        cluster.MarkPromoted(learner);
+        Log($"promoted {learner.Name}; clients follow (membership version {cluster.MembershipVersion})");
+        // Over a run every starting member of a 3-member cluster is replaced: clients must follow the membership.
+        var others = cluster.Membership.Voters.Where(m => m != learner).ToList();
+        var starting = others.Where(m => m.Host <= _startingMembers).ToList();
+        var victim = Pick(starting.Count > 0 ? starting : others);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -216,7 +233,8 @@ internal sealed class FaultInjector(NemesisCluster cluster, int seed, Action<str
                 await Task.Delay(500, ct);
             }
         }
-        victim.Removed = true;
-        Log($"removed {victim.Name}");
+        cluster.MarkRemoved(victim);
+        Log($"removed {victim.Name}; clients follow (membership version {cluster.MembershipVersion})");
+        return true;
     }
 }

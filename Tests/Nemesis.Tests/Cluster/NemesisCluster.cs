@@ -10,12 +10,17 @@ namespace Coordinator.Tests.Nemesis;
 /// faults need: kill -9 and restart, SIGSTOP and SIGCONT, blocked links, a slow or failing disk (the Debug
 /// build's fsync failpoint), and membership changes through the Cluster API (a new member joins on a new host).
 /// Every process and the lab are gone after dispose.
+/// Clients follow the membership: <see cref="Membership"/> and <see cref="MembershipVersion"/> change together (under
+/// one lock) whenever a learner is promoted or a member removed, and <see cref="MembershipChanged"/> is cancelled then.
 /// </summary>
 internal sealed class NemesisCluster : IAsyncDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("coordinator-nemesis-").FullName;
     private readonly List<Member> _members = new();
+    private readonly object _gate = new();
     private int _nextHost = 1;
+    private int _membershipVersion;
+    private CancellationTokenSource _membershipChanged = new();
 
     public NetworkLab Lab { get; } = new();
 
@@ -28,12 +33,39 @@ internal sealed class NemesisCluster : IAsyncDisposable
         public string Endpoint => Process.Endpoint;
         public bool Paused { get; set; }
         /// <summary>Removed from the cluster (its process stops itself).</summary>
-        public bool Removed { get; set; }
+        public bool Removed { get; internal set; }
+        /// <summary>Added as a learner and not promoted yet: it serves no client requests.</summary>
+        public bool Learner { get; internal set; }
         public ulong Id { get; set; }
     }
 
-    public IReadOnlyList<Member> Members => _members;
-    public IEnumerable<Member> Current => _members.Where(m => !m.Removed);
+    /// <summary>Every member ever started, removed ones too.</summary>
+    public IReadOnlyList<Member> Members
+    {
+        get { lock (_gate) return _members.ToList(); }
+    }
+
+    /// <summary>The members in the cluster, learners included.</summary>
+    public IReadOnlyList<Member> Current
+    {
+        get { lock (_gate) return _members.Where(m => !m.Removed).ToList(); }
+    }
+
+    /// <summary>The voting members (the ones clients talk to) and the membership version they belong to.</summary>
+    public (IReadOnlyList<Member> Voters, int Version) Membership
+    {
+        get { lock (_gate) return (_members.Where(m => !m.Removed && !m.Learner).ToList(), _membershipVersion); }
+    }
+
+    /// <summary>Grows by one whenever the voters change.</summary>
+    public int MembershipVersion => Volatile.Read(ref _membershipVersion);
+
+    /// <summary>Cancelled once the voters differ from those of <paramref name="version"/>.</summary>
+    public CancellationToken MembershipChanged(int version)
+    {
+        lock (_gate) return version == _membershipVersion ? _membershipChanged.Token : new CancellationToken(canceled: true);
+    }
+
     public string Root => _root;
 
     public static async Task<NemesisCluster> StartAsync(int size)
@@ -63,11 +95,11 @@ internal sealed class NemesisCluster : IAsyncDisposable
         return new Member(host, process, failpoints);
     }
 
-    /// <summary>A client over every current member (or the given ones).</summary>
+    /// <summary>A client over every voter (or the given members).</summary>
     public CoordinatorClient Client(IEnumerable<Member>? members = null, TimeSpan? timeout = null) =>
         new(new CoordinatorClientOptions
         {
-            Endpoints = (members ?? Current).Select(m => m.Endpoint).ToList(),
+            Endpoints = (members ?? Membership.Voters).Select(m => m.Endpoint).ToList(),
             RequestTimeout = timeout ?? TimeSpan.FromSeconds(5),
             DialTimeout = TimeSpan.FromSeconds(2),
         });
@@ -110,9 +142,29 @@ internal sealed class NemesisCluster : IAsyncDisposable
         m.Process.Environment["ETCD_INITIAL_CLUSTER"] = cluster;
         m.Process.Environment["ETCD_INITIAL_CLUSTER_STATE"] = "existing";
         m.Id = added.Member.ID;
-        _members.Add(m);
+        m.Learner = true;
+        lock (_gate) _members.Add(m);
         m.Process.Start();
         return m;
+    }
+
+    /// <summary>Records that the learner was promoted: clients may use it from now on.</summary>
+    public void MarkPromoted(Member m) => ChangeVoters(() => m.Learner = false);
+
+    /// <summary>Records that the member was removed: clients stop using it.</summary>
+    public void MarkRemoved(Member m) => ChangeVoters(() => m.Removed = true);
+
+    private void ChangeVoters(Action change)
+    {
+        CancellationTokenSource changed;
+        lock (_gate)
+        {
+            change();
+            _membershipVersion++;
+            changed = _membershipChanged;
+            _membershipChanged = new CancellationTokenSource();
+        }
+        changed.Cancel(); // never disposed: watchers may still link to its token
     }
 
     /// <summary>The member every running, unpaused member names as leader, if they agree.</summary>
@@ -146,7 +198,7 @@ internal sealed class NemesisCluster : IAsyncDisposable
     public void HealAll()
     {
         Lab.Heal();
-        foreach (var m in _members)
+        foreach (var m in Members)
         {
             SetDisk(m, null);
             if (m.Paused) Resume(m);
@@ -154,12 +206,12 @@ internal sealed class NemesisCluster : IAsyncDisposable
         }
     }
 
-    public string Tails(int lines = 40) => string.Join("\n", _members.Select(m =>
+    public string Tails(int lines = 40) => string.Join("\n", Members.Select(m =>
         $"---- {m.Name}{(m.Removed ? " (removed)" : "")}\n{string.Join("\n", m.Process.Output.Split('\n').TakeLast(lines))}"));
 
     public ValueTask DisposeAsync()
     {
-        foreach (var m in _members) m.Process.Dispose();
+        foreach (var m in Members) m.Process.Dispose();
         Lab.Dispose();
         try { Directory.Delete(_root, recursive: true); } catch { }
         return ValueTask.CompletedTask;

@@ -28,16 +28,16 @@ internal sealed class ElectionWorkload(NemesisCluster cluster, int clients) : IW
 
     public async Task RunAsync(CancellationToken stop)
     {
-        var members = cluster.Current.ToList();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            await using var client = cluster.Client(members.Skip(c % members.Count).Concat(members.Take(c % members.Count)), TimeSpan.FromSeconds(3));
-            using var services = new ConcurrencyServices(members[c % members.Count].Endpoint);
+            await using var connection = new FollowingClient(cluster, c, TimeSpan.FromSeconds(3));
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var term = new Term(c);
                 _terms.Enqueue(term);
                 long lease = 0;
+                // One connection for the whole term: proclaim and resign go where the campaign ran.
+                var (client, services) = connection.WithServices;
                 try
                 {
                     lease = (await client.GrantAsync(5, ct: CancellationToken.None)).ID;

@@ -8,8 +8,8 @@ internal interface IWorkload
 
     Task RunAsync(CancellationToken stop);
 
-    /// <summary>Operations whose outcome was checked (acknowledged or failed; unknown ones still count when a
-    /// checker constrains them).</summary>
+    /// <summary>Acknowledged operations the checkers verified. Failed and unknown ones are checked too (an
+    /// unknown write may take effect or not), but not counted: they prove little.</summary>
     int CheckedOperations { get; }
 
     /// <summary>After the cluster healed and settled: anomalies, one line each (empty: none).</summary>

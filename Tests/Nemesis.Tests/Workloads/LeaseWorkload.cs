@@ -32,10 +32,9 @@ internal sealed class LeaseWorkload(NemesisCluster cluster, int clients, int see
 
     public async Task RunAsync(CancellationToken stop)
     {
-        var members = cluster.Current.ToList();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            await using var client = cluster.Client(members.Skip(c % members.Count).Concat(members.Take(c % members.Count)), TimeSpan.FromSeconds(3));
+            await using var connection = new FollowingClient(cluster, c, TimeSpan.FromSeconds(3));
             var random = new Random(seed * 13 + c);
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
@@ -43,6 +42,7 @@ internal sealed class LeaseWorkload(NemesisCluster cluster, int clients, int see
                 _ops.Enqueue(op);
                 try
                 {
+                    var client = connection.Client;
                     op.LeaseId = (await client.GrantAsync(TtlSeconds, ct: CancellationToken.None)).ID;
                     op.Granted = true;
                     await client.PutAsync(op.Key, "held", lease: op.LeaseId, ct: CancellationToken.None);

@@ -35,18 +35,17 @@ internal sealed class LockWorkload(NemesisCluster cluster, int clients) : IWorkl
 
     public async Task RunAsync(CancellationToken stop)
     {
-        var members = cluster.Current.ToList();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            var preferred = members[c % members.Count];
-            await using var client = cluster.Client(members.Skip(c % members.Count).Concat(members.Take(c % members.Count)), TimeSpan.FromSeconds(3));
-            using var services = new ConcurrencyServices(preferred.Endpoint);
+            await using var connection = new FollowingClient(cluster, c, TimeSpan.FromSeconds(3));
             while (!stop.IsCancellationRequested)
             {
                 var a = new Attempt(c);
                 _attempts.Enqueue(a);
                 ByteString? key = null;
                 long lease = 0;
+                // One connection for the whole attempt: the unlock goes where the lock was taken.
+                var (client, services) = connection.WithServices;
                 try
                 {
                     lease = (await client.GrantAsync(5, ct: CancellationToken.None)).ID;

@@ -28,14 +28,14 @@ internal sealed class TxnWorkload(NemesisCluster cluster, int clients, int seed)
 
     public string Name => "txn";
 
-    public int CheckedOperations => _ops.Count;
+    /// <summary>Acknowledged transactions only.</summary>
+    public int CheckedOperations => _ops.Count(o => o.Ok);
 
     public async Task RunAsync(CancellationToken stop)
     {
-        var members = cluster.Current.ToList();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            await using var client = cluster.Client(members.Skip(c % members.Count).Concat(members.Take(c % members.Count)), TimeSpan.FromSeconds(3));
+            await using var connection = new FollowingClient(cluster, c, TimeSpan.FromSeconds(3));
             var random = new Random(seed * 17 + c);
             long lastSeenRevision = 0;
             for (var seq = 0; !stop.IsCancellationRequested; seq++)
@@ -45,6 +45,7 @@ internal sealed class TxnWorkload(NemesisCluster cluster, int clients, int seed)
                 _ops.Enqueue(op);
                 try
                 {
+                    var client = connection.Client;
                     TxnResponse response;
                     if (write)
                     {
