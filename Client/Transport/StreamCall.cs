@@ -46,6 +46,12 @@ internal sealed class StreamCall<TRequest, TResponse> : IAsyncDisposable
         {
             return await _call.ResponseStream.MoveNext(ct).ConfigureAwait(false) ? _call.ResponseStream.Current : default;
         }
+        catch (RpcException e) when (ct.IsCancellationRequested)
+        {
+            // The caller cancelled: the reset it caused may surface as any status (Unavailable "request was
+            // aborted", Cancelled); the caller is owed a cancellation, not a failure of the member.
+            throw new OperationCanceledException("the read was cancelled", e, ct);
+        }
         catch (RpcException e)
         {
             throw CallFailure.Classify(e).Exception;
