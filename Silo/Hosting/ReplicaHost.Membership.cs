@@ -99,9 +99,13 @@ public sealed partial class ReplicaHost : IClusterAdmin
         var id = MemberIds.MemberId(urls.Select(u => new Uri(u)), $"{ClusterId:x}/{DateTime.UtcNow.Ticks}");
         var change = new ConfigChange(request.IsLearner ? ConfigChangeType.AddLearner : ConfigChangeType.AddVoter, id,
             new Cluster.Member.Attributes("", urls).Encode());
-        // Like etcd, answer once the addition is accepted: a new voter counts toward the quorum from now on, so
-        // the addition (and every later write) commits only once the new member has started.
-        await ProposeConfigChangeAsync(change, waitForApply: request.IsLearner, () =>
+        // A new voter counts toward the quorum from the moment its entry is in the log. With other voters (the
+        // strict check below guarantees the started ones can form the new quorum) the addition commits without
+        // the new member, so answer once it is applied here, as etcd does: a member list asked right after
+        // (etcdctl member add prints one) shows it. A single member adding a second voter cannot commit until
+        // that member starts: answer once the addition is accepted.
+        var alone = !request.IsLearner && await OnLoop(() => _replica.Status().Membership.Voters.Count == 1, cancellationToken);
+        await ProposeConfigChangeAsync(change, waitForApply: !alone, () =>
         {
             var status = _replica.Status();
             if (request.IsLearner)
