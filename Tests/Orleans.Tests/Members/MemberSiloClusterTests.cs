@@ -180,17 +180,5 @@ public sealed class MemberSiloClusterTests : IAsyncLifetime
         return await dom;
     }
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try { return await call(); }
-            catch (Exception e) when (DateTime.UtcNow < deadline &&
-                e is global::Orleans.Runtime.Messaging.ConnectionFailedException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
+    private static Task<T> CallAsync<T>(Func<Task<T>> call) => Cluster.OrleansClusterOnStore.CallAsync(call);
 }
