@@ -58,6 +58,9 @@ public sealed record Message
     public ulong Context { get; init; }
     /// <summary>Vote: this election was started by a leader transfer; voters skip their leader lease.</summary>
     public bool LeaderTransfer { get; init; }
+    /// <summary>Heartbeat: the leader goes quiet after this one (see Replica.Quiescence). HeartbeatResponse:
+    /// the answer to such a heartbeat; with Reject the follower did not go quiet (it lacks entries).</summary>
+    public bool Quiesce { get; init; }
 
     public override string ToString()
     {
@@ -75,9 +78,9 @@ public sealed record Message
             case MessageType.InstallSnapshot:
                 s += $" {Snapshot}"; break;
             case MessageType.Heartbeat:
-                s += $" commit={Commit}" + (Context != 0 ? $" ctx={Context}" : ""); break;
+                s += $" commit={Commit}" + (Context != 0 ? $" ctx={Context}" : "") + (Quiesce ? " quiesce" : ""); break;
             case MessageType.HeartbeatResponse:
-                s += Context != 0 ? $" ctx={Context}" : ""; break;
+                s += (Context != 0 ? $" ctx={Context}" : "") + (Quiesce ? (Reject ? " quiesce-declined" : " quiesced") : ""); break;
             case MessageType.ReadIndex:
                 s += $" ctx={Context}"; break;
             case MessageType.ReadIndexResponse:

@@ -67,7 +67,10 @@ public sealed partial class Replica
     {
         // The leader sends min(its commit, our match), so this never commits entries we lack.
         if (m.Commit > _log.Committed) _log.CommitTo(Math.Min(m.Commit, _log.LastIndex));
-        Send(new Message { Type = MessageType.HeartbeatResponse, To = m.From, Context = m.Context });
+        if (m.Quiesce)
+            Send(new Message { Type = MessageType.HeartbeatResponse, To = m.From, Context = m.Context, Quiesce = true, Reject = !TryQuiesceFollower(m) });
+        else
+            Send(new Message { Type = MessageType.HeartbeatResponse, To = m.From, Context = m.Context });
     }
 
     private void HandleSnapshot(Message m)

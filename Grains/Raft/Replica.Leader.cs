@@ -37,6 +37,7 @@ public sealed partial class Replica
             }
             if (_leadTransferee != 0) _leadTransferee = 0; // transfer did not finish within an election timeout
         }
+        if (TickQuiescence()) return;
         if (_heartbeatElapsed >= _options.HeartbeatTicks)
         {
             _heartbeatElapsed = 0;

@@ -18,6 +18,7 @@ public sealed partial class Replica
     private ProposeResult ProposeEntries(IReadOnlyList<Entry> entries)
     {
         if (entries.Count == 0) throw new ArgumentException("nothing to propose", nameof(entries));
+        Wake();
         if (_role == ReplicaRole.Leader) return ProposeAsLeader(entries);
         if (_leader == 0) return new(ProposeOutcome.DroppedNoLeader);
         Send(new Message { Type = MessageType.Propose, To = _leader, Entries = entries });
@@ -45,6 +46,7 @@ public sealed partial class Replica
     /// once it is safe to serve at its index. False when there is no leader to ask.</summary>
     public bool ReadIndex(ulong context)
     {
+        Wake();
         if (_role == ReplicaRole.Leader)
         {
             if (!_progress.ContainsKey(Id)) return false; // removed: leading only until the removal commits
@@ -104,6 +106,7 @@ public sealed partial class Replica
     /// date, then tells it to campaign; proposals are refused meanwhile; aborted after an election timeout.</summary>
     public void TransferLeadership(ulong target)
     {
+        Wake();
         if (_role == ReplicaRole.Leader) TransferTo(target);
         else if (_leader != 0) Send(new Message { Type = MessageType.TransferLeader, To = _leader, Index = target });
     }

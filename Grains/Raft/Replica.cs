@@ -86,6 +86,7 @@ public sealed partial class Replica
     /// <summary>Advances logical time by one tick.</summary>
     public void Tick()
     {
+        if (_quiesced) return;
         if (_role == ReplicaRole.Leader) TickLeader();
         else TickElection();
         CheckInvariants();
@@ -109,6 +110,7 @@ public sealed partial class Replica
     public void Step(Message m)
     {
         if (m.Group != Group) return;
+        if (_quiesced && !IsQuiesceTraffic(m)) Wake();
         if (!StepTerm(m)) { CheckInvariants(); return; }
         switch (m.Type)
         {
@@ -205,6 +207,8 @@ public sealed partial class Replica
         _randomizedElectionTimeout = _options.ElectionTicks + _random.Next(_options.ElectionTicks);
         _votes.Clear();
         _leadTransferee = 0;
+        _quiesced = false;
+        _idleTicks = 0;
         _reads.Reset();
         ResetProgress();
     }

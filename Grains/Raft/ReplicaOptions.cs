@@ -32,6 +32,10 @@ public sealed record ReplicaOptions
     /// <summary>A learner may be promoted when its match is within this many entries of the commit index
     /// (and within a tenth of it, so a learner that has barely started is never "in sync").</summary>
     public ulong PromoteMaxLag { get; init; } = 100;
+    /// <summary>A leader whose group has been idle this many ticks (every replica has every entry, nothing in
+    /// flight) tells its followers to go quiet and stops heartbeating; 0 (the default) never quiesces. See
+    /// Replica.Quiescence.cs for what wakes a quiet group and what the host must do.</summary>
+    public int QuiesceAfterTicks { get; init; }
 
     public void Validate()
     {
@@ -43,5 +47,8 @@ public sealed record ReplicaOptions
         if (MaxBytesPerAppend <= 0 || MaxCommittedBytesPerReady <= 0) throw new ArgumentException("byte limits must be positive");
         if (ReadMode == ReadMode.LeaseBased && !CheckQuorum)
             throw new ArgumentException("lease-based reads require check-quorum");
+        if (QuiesceAfterTicks < 0) throw new ArgumentException("quiesce-after ticks must not be negative");
+        if (QuiesceAfterTicks > 0 && ReadMode == ReadMode.LeaseBased)
+            throw new ArgumentException("quiescence requires safe reads: a quiet leader renews no lease");
     }
 }

@@ -27,7 +27,8 @@ public static class RaftMessageCodec
         Reject = 1,
         LeaderTransfer = 2,
         HasSnapshot = 4,
-        All = Reject | LeaderTransfer | HasSnapshot,
+        Quiesce = 8,
+        All = Reject | LeaderTransfer | HasSnapshot | Quiesce,
     }
 
     // Smallest possible entry encoding, used to bound the entry count read from the wire before allocating.
@@ -47,6 +48,7 @@ public static class RaftMessageCodec
         var flags = MessageFlags.None;
         if (message.Reject) flags |= MessageFlags.Reject;
         if (message.LeaderTransfer) flags |= MessageFlags.LeaderTransfer;
+        if (message.Quiesce) flags |= MessageFlags.Quiesce;
         if (message.Snapshot is not null) flags |= MessageFlags.HasSnapshot;
 
         WireWriter.WriteByte(output, FormatVersion);
@@ -164,6 +166,7 @@ public static class RaftMessageCodec
             Index = index, Entries = entries, Commit = commit, Reject = (flags & MessageFlags.Reject) != 0,
             RejectHint = rejectHint, Snapshot = snapshot, Context = context,
             LeaderTransfer = (flags & MessageFlags.LeaderTransfer) != 0,
+            Quiesce = (flags & MessageFlags.Quiesce) != 0,
         };
     }
 

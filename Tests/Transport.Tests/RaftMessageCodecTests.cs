@@ -12,7 +12,7 @@ public class RaftMessageCodecTests
         Group = 7, Type = MessageType.InstallSnapshot, From = 1, To = 2, Term = 9, LogTerm = 8, Index = 100,
         Entries = [new Entry(101, 9, EntryType.Normal, new byte[] { 1, 2, 3 }), new Entry(102, 9),
                    new Entry(103, 9, EntryType.ConfigChange, new ConfigChange(ConfigChangeType.AddVoter, 4).Encode())],
-        Commit = 99, Reject = true, RejectHint = 55, Context = ulong.MaxValue, LeaderTransfer = true,
+        Commit = 99, Reject = true, RejectHint = 55, Context = ulong.MaxValue, LeaderTransfer = true, Quiesce = true,
         Snapshot = new Snapshot(new SnapshotMetadata(90, 8, Membership.OfVoters(1, 2, 3) with
         {
             Learners = [5],

@@ -17,7 +17,7 @@ internal sealed class RandomMessages(int seed)
         {
             Group = Id(), Type = (MessageType)_random.Next((int)MessageType.ReadIndexResponse + 1),
             From = Id(), To = Id(), Term = Id(), LogTerm = Id(), Index = Id(), Entries = entries, Commit = Id(),
-            Reject = _random.Next(2) == 0, RejectHint = Id(), Context = Id(), LeaderTransfer = _random.Next(2) == 0,
+            Reject = _random.Next(2) == 0, RejectHint = Id(), Context = Id(), LeaderTransfer = _random.Next(2) == 0, Quiesce = _random.Next(2) == 0,
             Snapshot = _random.Next(5) == 0 ? NextSnapshot() : null,
         };
     }
