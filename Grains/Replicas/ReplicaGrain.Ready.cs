@@ -9,6 +9,9 @@ public sealed partial class ReplicaGrain
     private Task? _persisting;
     /// <summary>Leader and role as of the latest Ready whose HardState is durable: what the grain tells callers.</summary>
     private SoftState _durableSoftState;
+    /// <summary>A HardState that changed only Commit, not yet written: it goes with the next write that must sync
+    /// (IRaftLogStorage lets the durable commit index lag), so advancing the commit costs no write of its own.</summary>
+    private HardState? _unwrittenCommit;
 
     /// <summary>
     /// Runs the Ready loop as far as it goes without waiting: a Ready that needs no write is finished at once; one
@@ -23,23 +26,27 @@ public sealed partial class ReplicaGrain
             // A leader whose term and vote are unchanged ships entries while its own write runs (Ready.MessagesMayPrecedePersist).
             var sentEarly = rd.MessagesMayPrecedePersist && rd.Messages.Count > 0;
             if (sentEarly) Send(rd.Messages);
-            if (rd.Snapshot is not null || rd.HardState is not null || rd.Entries.Count > 0)
+            if (rd.MustSync)
             {
+                var hardState = rd.HardState ?? _unwrittenCommit;
+                _unwrittenCommit = null;
                 _inFlight = rd;
-                _persisting = PersistThenFinishAsync(rd, sentEarly);
+                _persisting = PersistThenFinishAsync(rd, hardState, sentEarly);
                 return;
             }
+            if (rd.HardState is { } commitOnly) _unwrittenCommit = commitOnly;
             Finish(rd, sentEarly);
         }
     }
 
     /// <summary>(4) Writes a Ready's snapshot, HardState and entries; its messages go out only after, in the
-    /// continuation — which Orleans runs on this activation's scheduler, i.e. as a later turn of this grain.</summary>
-    private async Task PersistThenFinishAsync(Ready rd, bool sentEarly)
+    /// continuation — which always yields to this activation's scheduler, i.e. runs as a later turn of this grain.</summary>
+    private async Task PersistThenFinishAsync(Ready rd, HardState? hardState, bool sentEarly)
     {
         try
         {
-            await _log!.PersistAsync(rd.Snapshot, rd.HardState, rd.Entries, CancellationToken.None);
+            await _log!.PersistAsync(rd.Snapshot, hardState, rd.Entries, CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
         }
         catch (Exception e)
         {

@@ -135,7 +135,7 @@ public sealed partial class ReplicaGrain(
         if (_stopped is not null) throw new InvalidOperationException($"replica {_name} has stopped: {_stopped.Message}");
         var durable = _log!.HardState;
         return Task.FromResult(new ReplicaGrainStatus(_name, RuntimeIdentity, _durableSoftState.Role.ToString(), durable.Term, durable.Vote,
-            _durableSoftState.Leader, replica.Committed, replica.Applied, replica.LastIndex, replica.Membership.Voters.ToArray()));
+            _durableSoftState.Leader, replica.Committed, replica.Applied, _log.LastIndex, replica.Membership.Voters.ToArray()));
     }
 
     public Task Deactivate()

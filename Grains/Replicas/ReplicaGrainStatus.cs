@@ -1,7 +1,7 @@
 namespace Coordinator.Grains.Replicas;
 
-/// <summary>A replica grain's state as it answers: <see cref="Term"/> and <see cref="Vote"/> come from its durable
-/// log, <see cref="Leader"/> and <see cref="Role"/> from its latest Ready made durable.</summary>
+/// <summary>A replica grain's state as it answers: <see cref="Term"/>, <see cref="Vote"/> and <see cref="LastIndex"/>
+/// come from its durable log, <see cref="Leader"/> and <see cref="Role"/> from its latest Ready made durable.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReplicaGrainStatus(
     [property: Id(0)] string Replica,
