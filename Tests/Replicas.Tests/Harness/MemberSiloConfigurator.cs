@@ -20,7 +20,7 @@ public sealed class MemberSiloConfigurator : ISiloConfigurator
         var member = MemberOf(silo.Configuration["Orleans:Name"] ?? throw new InvalidOperationException("no silo name"));
         var world = ReplicaWorld.For(clusterId);
         silo.Services.AddSingleton(world.Catalog);
-        silo.AddReplicaGrains(member, _ => new MemoryReplicaLogProvider(world.Disk(member)),
+        silo.AddReplicaGrains(member, _ => new GatedReplicaLogProvider(new MemoryReplicaLogProvider(world.Disk(member)), world.Gate(member)),
             o => o.CreateStateMachine = world.NewStateMachine);
         silo.Configure<ClusterMembershipOptions>(o =>
         {

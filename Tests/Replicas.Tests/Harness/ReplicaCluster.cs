@@ -37,7 +37,7 @@ public sealed class ReplicaCluster : IAsyncDisposable
     public SiloHandle SiloOf(ulong member) => Cluster.Silos.Single(s => MemberSiloConfigurator.MemberOf(s.Name) == member);
 
     public MemoryReplicaLogProvider LogsOf(ulong member) =>
-        (MemoryReplicaLogProvider)((InProcessSiloHandle)SiloOf(member)).SiloHost.Services.GetRequiredService<IReplicaLogProvider>();
+        ((GatedReplicaLogProvider)((InProcessSiloHandle)SiloOf(member)).SiloHost.Services.GetRequiredService<IReplicaLogProvider>()).Inner;
 
     /// <summary>Waits until one of <paramref name="members"/> leads <paramref name="group"/> and every other one
     /// follows it; returns its id.</summary>

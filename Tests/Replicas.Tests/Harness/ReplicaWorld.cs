@@ -5,14 +5,15 @@ namespace Coordinator.Replicas.Tests.Harness;
 
 /// <summary>
 /// What outlives a test cluster's silos, by cluster id (silo configurators are built by type, so they find it here):
-/// each member's "disk" (its logs survive a silo restart, as a data directory does), the group catalog all members
-/// share, and the latest state machine of every replica.
+/// each member's "disk" (its logs survive a silo restart, as a data directory does) and write gate, the group catalog
+/// all members share, and the latest state machine of every replica.
 /// </summary>
 public sealed class ReplicaWorld
 {
     private static readonly ConcurrentDictionary<string, ReplicaWorld> Worlds = new();
     private readonly ConcurrentDictionary<ulong, MemoryReplicaLogDisk> _disks = new();
     private readonly ConcurrentDictionary<ReplicaKey, RecordingStateMachine> _stateMachines = new();
+    private readonly ConcurrentDictionary<ulong, WriteGate> _gates = new();
 
     public static ReplicaWorld For(string clusterId) => Worlds.GetOrAdd(clusterId, _ => new ReplicaWorld());
 
@@ -21,6 +22,9 @@ public sealed class ReplicaWorld
     public ReplicaGroupCatalog Catalog { get; } = new();
 
     public MemoryReplicaLogDisk Disk(ulong member) => _disks.GetOrAdd(member, _ => new MemoryReplicaLogDisk());
+
+    /// <summary>The gate every log write of <paramref name="member"/> passes (open unless a test closes it).</summary>
+    public WriteGate Gate(ulong member) => _gates.GetOrAdd(member, _ => new WriteGate());
 
     public RecordingStateMachine NewStateMachine(ReplicaKey key)
     {
