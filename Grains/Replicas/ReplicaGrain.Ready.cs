@@ -35,7 +35,15 @@ public sealed partial class ReplicaGrain
                 return;
             }
             if (rd.HardState is { } commitOnly) _unwrittenCommit = commitOnly;
-            Finish(rd, sentEarly);
+            try
+            {
+                Finish(rd, sentEarly);
+            }
+            catch (Exception e)
+            {
+                Stop(e); // a state machine that throws on a committed entry cannot go on: the next activation retries
+                return;
+            }
         }
     }
 

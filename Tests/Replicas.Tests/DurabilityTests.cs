@@ -47,6 +47,33 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task A_failed_write_stops_the_activation_and_the_next_one_resumes_from_the_log()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync();
+        cluster.DefineGroup(13, 1);
+        var replica = cluster.Replica(13, 1);
+        await cluster.WaitForLeaderAsync(13, [1]);
+        var first = await replica.Propose("a"u8.ToArray());
+
+        cluster.World.Gate(1).FailNext(new IOException("disk full"));
+        var failed = await replica.Propose("b"u8.ToArray());
+        Assert.Equal(ProposalOutcome.Stopped, failed.Outcome);
+        Assert.Equal("replica 13/1 stopped after a failure (disk full); the entry may still commit", failed.Reason);
+
+        // The stopped activation deactivates and closes its log; the next call activates a new one from the log.
+        var deadline = DateTime.UtcNow + ReplicaCluster.Patience;
+        while (true)
+        {
+            try { await replica.Status(); break; }
+            catch (InvalidOperationException e) when (e.Message.Contains("has stopped") && DateTime.UtcNow < deadline) { await Task.Delay(50); }
+        }
+        await cluster.WaitForLeaderAsync(13, [1]);
+        var third = await cluster.ProposeAsync(13, [1], "c");
+        Assert.True(third.Index > first.Index);
+        Assert.Equal(["a", "c"], cluster.World.Applied(new ReplicaKey(13, 1)));
+    }
+
+    [Fact]
     public async Task A_follower_answers_not_leader_with_the_leader_and_an_empty_proposal_is_refused()
     {
         await using var cluster = await ReplicaCluster.StartAsync();

@@ -3,12 +3,13 @@ using Coordinator.Grains.Replicas;
 
 namespace Coordinator.Replicas.Tests.Harness;
 
-/// <summary>Holds a member's log writes while closed (a disk that stalls); open by default.</summary>
+/// <summary>Holds a member's log writes while closed (a disk that stalls), or fails one (a disk error); open by default.</summary>
 public sealed class WriteGate
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _open = Opened();
     private int _waiting;
+    private Exception? _failNext; // guarded by _lock
 
     /// <summary>Writes started and not yet let through.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -23,10 +24,24 @@ public sealed class WriteGate
         lock (_lock) _open.TrySetResult();
     }
 
+    /// <summary>The next write fails with <paramref name="failure"/> (a disk error) instead of being written.</summary>
+    public void FailNext(Exception failure)
+    {
+        lock (_lock) _failNext = failure;
+    }
+
     public async Task PassAsync()
     {
         Task open;
-        lock (_lock) open = _open.Task;
+        lock (_lock)
+        {
+            if (_failNext is { } failure)
+            {
+                _failNext = null;
+                throw failure;
+            }
+            open = _open.Task;
+        }
         if (open.IsCompleted) return;
         Interlocked.Increment(ref _waiting);
         try { await open; }
