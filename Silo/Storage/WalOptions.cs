@@ -1,10 +1,13 @@
 namespace Coordinator.Silo.Storage;
 
-/// <summary>Where and how one group's WAL and snapshots live.</summary>
+/// <summary>Where and how the member's shared WAL and its groups' snapshots live. The per-group settings
+/// (cache, snapshots) apply to every group of the log.</summary>
 public sealed record WalOptions
 {
     public required string DataDir { get; init; }
 
+    /// <summary>The group <see cref="WriteAheadLog.Open"/> opens and <see cref="SnapshotDirectory"/> names;
+    /// the shared log itself serves any group.</summary>
     public ulong GroupId { get; init; } = 1;
 
     /// <summary>A segment is closed and a new one started once it reaches this size.</summary>
@@ -43,6 +46,9 @@ public sealed record WalOptions
 
     public IWalFileSystem FileSystem { get; init; } = DiskFileSystem.Instance;
 
-    public string WalDirectory => WalPaths.WalDirectory(DataDir, GroupId);
+    /// <summary>The shared log's segments (every group's).</summary>
+    public string WalDirectory => WalPaths.WalDirectory(DataDir);
+
+    /// <summary>The snapshot files of <see cref="GroupId"/>.</summary>
     public string SnapshotDirectory => WalPaths.SnapshotDirectory(DataDir, GroupId);
 }
