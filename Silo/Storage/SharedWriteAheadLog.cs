@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Coordinator.Grains.Raft;
 
@@ -24,13 +25,16 @@ namespace Coordinator.Silo.Storage;
 /// <item>Segments are deleted oldest first, never the newest, and only when for every group present its
 /// entries in them lie at or below its oldest kept snapshot (or its log was since replaced by a received
 /// snapshot); a removed group holds back nothing.</item>
-/// <item>A group is open in at most one view at a time in this process (<see cref="WalGroupInUseException"/>);
-/// <see cref="DataDirLock"/> keeps other processes out.</item>
+/// <item>A WAL directory is open in one shared log, and a group in at most one view, at a time in this process
+/// (<see cref="WalInUseException"/>); <see cref="DataDirLock"/> keeps other processes out.</item>
 /// <item>Any write or fsync error fails the log for every group (<see cref="WalFailedException"/>).</item>
 /// </list>
 /// </summary>
 public sealed partial class SharedWriteAheadLog : IDisposable
 {
+    /// <summary>The WAL directories open in this process, per file system: one shared log per directory.</summary>
+    private static readonly ConditionalWeakTable<IWalFileSystem, HashSet<string>> OpenDirectories = new();
+
     private readonly WalOptions _options;
     private readonly IWalFileSystem _fs;
     private readonly Lock _groupsLock = new();
@@ -59,14 +63,16 @@ public sealed partial class SharedWriteAheadLog : IDisposable
     public static SharedWriteAheadLog Open(WalOptions options)
     {
         var fs = options.FileSystem;
-        fs.CreateDirectory(options.WalDirectory);
-        fs.CreateDirectory(WalPaths.SnapshotRoot(options.DataDir));
-        var recovered = new SharedWalRecovery(options).Recover();
-        var pipeline = new SegmentPipeline(fs, options.WalDirectory,
-            options.PreallocateSegments ? options.SegmentSizeBytes : 0, options.PrepareSegmentsInBackground);
+        Register(options);
+        SegmentPipeline? pipeline = null;
         SharedWriteAheadLog? log = null;
         try
         {
+            fs.CreateDirectory(options.WalDirectory);
+            fs.CreateDirectory(WalPaths.SnapshotRoot(options.DataDir));
+            var recovered = new SharedWalRecovery(options).Recover();
+            pipeline = new SegmentPipeline(fs, options.WalDirectory,
+                options.PreallocateSegments ? options.SegmentSizeBytes : 0, options.PrepareSegmentsInBackground);
             log = new SharedWriteAheadLog(options, recovered, pipeline);
             log.Start();
             return log;
@@ -74,9 +80,22 @@ public sealed partial class SharedWriteAheadLog : IDisposable
         catch
         {
             log?._current?.Dispose();
-            pipeline.Dispose();
+            pipeline?.Dispose();
+            Unregister(options);
             throw;
         }
+    }
+
+    private static void Register(WalOptions options)
+    {
+        lock (OpenDirectories)
+            if (!OpenDirectories.GetOrCreateValue(options.FileSystem).Add(Path.GetFullPath(options.WalDirectory)))
+                throw new WalInUseException($"wal {options.WalDirectory} is already open in this process");
+    }
+
+    private static void Unregister(WalOptions options)
+    {
+        lock (OpenDirectories) OpenDirectories.GetOrCreateValue(options.FileSystem).Remove(Path.GetFullPath(options.WalDirectory));
     }
 
     internal WalOptions Options => _options;
@@ -93,7 +112,7 @@ public sealed partial class SharedWriteAheadLog : IDisposable
     public IReadOnlyList<ulong> Groups { get { lock (_groupsLock) return _groups.Keys.Order().ToList(); } }
 
     /// <summary>Opens the log of <paramref name="groupId"/> (empty if the log holds none yet). Throws
-    /// <see cref="WalGroupInUseException"/> while another view of it is open or it is being removed.</summary>
+    /// <see cref="WalInUseException"/> while another view of it is open or it is being removed.</summary>
     public WriteAheadLog OpenGroup(ulong groupId) => OpenGroup(groupId, ownsLog: false);
 
     internal WriteAheadLog OpenGroup(ulong groupId, bool ownsLog)
@@ -104,9 +123,9 @@ public sealed partial class SharedWriteAheadLog : IDisposable
         {
             if (_groups.TryGetValue(groupId, out var group))
             {
-                if (group.Removing) throw new WalGroupInUseException($"wal group {groupId} is being removed");
+                if (group.Removing) throw new WalInUseException($"wal group {groupId} is being removed");
                 if (group.Owner is not null)
-                    throw new WalGroupInUseException($"wal group {groupId} is already open in this process; a second replica of the group on this member cannot open its log");
+                    throw new WalInUseException($"wal group {groupId} is already open in this process; a second replica of the group on this member cannot open its log");
             }
             else
             {
@@ -124,7 +143,7 @@ public sealed partial class SharedWriteAheadLog : IDisposable
 
     /// <summary>Removes a group that left this member: writes its removal (one fsync), after which none of its
     /// records count or hold back segment deletion, then deletes its snapshot files. Throws
-    /// <see cref="WalGroupInUseException"/> while it is open. False when the log holds no such group.</summary>
+    /// <see cref="WalInUseException"/> while it is open. False when the log holds no such group.</summary>
     public bool RemoveGroup(ulong groupId)
     {
         WalGroup? group;
@@ -132,7 +151,7 @@ public sealed partial class SharedWriteAheadLog : IDisposable
         {
             if (!_groups.TryGetValue(groupId, out group)) return false;
             if (group.Owner is not null || group.Removing)
-                throw new WalGroupInUseException($"wal group {groupId} is open or being removed; close it before removing it");
+                throw new WalInUseException($"wal group {groupId} is open or being removed; close it before removing it");
             group.Removing = true;
         }
         Enqueue(new PendingWrite { Group = group, Kind = PendingWriteKind.Remove }).GetAwaiter().GetResult();
@@ -185,6 +204,7 @@ public sealed partial class SharedWriteAheadLog : IDisposable
             }
             _current?.Dispose();
             _pipeline.Dispose();
+            Unregister(_options);
         }
     }
 }

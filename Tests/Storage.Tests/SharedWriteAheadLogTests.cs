@@ -185,9 +185,10 @@ public sealed class SharedWriteAheadLogTests
         var first = log.OpenGroup(5);
         first.Save(new HardState(1, 1, 0), Range(1, 3, 1));
 
-        var error = Assert.Throws<WalGroupInUseException>(() => log.OpenGroup(5));
+        var error = Assert.Throws<WalInUseException>(() => log.OpenGroup(5));
         Assert.Contains("group 5 is already open", error.Message);
-        Assert.Throws<WalGroupInUseException>(() => log.RemoveGroup(5));
+        Assert.Throws<WalInUseException>(() => SharedWriteAheadLog.Open(Options(fs))); // nor through a second log
+        Assert.Throws<WalInUseException>(() => log.RemoveGroup(5));
         using (var other = log.OpenGroup(6)) other.Save(null, Range(1, 1, 1)); // other groups open as usual
 
         first.Dispose();
