@@ -269,7 +269,8 @@ public sealed partial class SharedWriteAheadLog
         }
         if (_legacyDirectory is not null && _segments[0].LegacyGroup is null)
         {
-            _fs.DeleteDirectory(_legacyDirectory);
+            // Its segments are gone; anything else found there (not ours) stays, and so does the directory.
+            if (_fs.ListFiles(_legacyDirectory).Count == 0) _fs.DeleteDirectory(_legacyDirectory);
             _legacyDirectory = null;
         }
     }
