@@ -26,7 +26,7 @@ public sealed record WalOptions
     /// is still zero. Smaller in tests, to tear small records.</summary>
     internal int SectorSize { get; init; } = 512;
 
-    /// <summary>Budget for the payloads of the newest entries kept in memory (the newest entry is kept even
+    /// <summary>Budget, per group, for the payloads of the newest entries kept in memory (the newest entry is kept even
     /// when larger); older entries are read back from the segment files when asked for. 2 MiB covers a few
     /// hundred milliseconds of a follower's lag at full write load.</summary>
     public long EntryCacheBytes { get; init; } = 2L * 1024 * 1024;
