@@ -29,6 +29,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly DataDirLock _lock;
+    private readonly SharedWriteAheadLog _sharedWal;
     private readonly WriteAheadLog _wal;
     private readonly ReplicaHost _host;
     private readonly PeerNetwork _peers;
@@ -38,11 +39,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
     private readonly Task _autoCompaction;
     private readonly Task _idleTrim;
 
-    private CoordinatorServer(ILoggerFactory loggerFactory, DataDirLock dataLock, WriteAheadLog wal, ReplicaHost host,
+    private CoordinatorServer(ILoggerFactory loggerFactory, DataDirLock dataLock, SharedWriteAheadLog sharedWal, WriteAheadLog wal, ReplicaHost host,
         PeerNetwork peers, WebApplication clientApp, WebApplication peerApp, AutoCompactor compactor)
     {
         _loggerFactory = loggerFactory;
         _lock = dataLock;
+        _sharedWal = sharedWal;
         _wal = wal;
         _host = host;
         _peers = peers;
@@ -86,7 +88,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         DataDirLock dataLock;
         try { dataLock = DataDirLock.Acquire(config.DataDir); }
         catch (IOException e) { throw new ConfigurationException(e.Message); }
-        var wal = WriteAheadLog.Open(new WalOptions
+        var walOptions = new WalOptions
         {
             DataDir = config.DataDir,
             SnapshotCount = config.SnapshotCount,
@@ -94,7 +96,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
 #if DEBUG
             FileSystem = FailpointFileSystem.FromEnvironment() ?? DiskFileSystem.Instance, // fault tests' slow or failing disk
 #endif
-        });
+        };
+        var sharedWal = SharedWriteAheadLog.Open(walOptions);
+        var wal = sharedWal.OpenGroup(walOptions.GroupId); // the one data group (a data dir of the single-group WAL opens as it)
         var tls = MemberTls.Create(config, loggerFactory.CreateLogger("tls"));
         var (identity, knownMembers) = MemberBootstrap.Prepare(config, wal, tls.PeerDialer);
         logger.LogInformation("starting member {Name} ({Member:x}) of cluster {Cluster:x}, data dir {DataDir}",
@@ -131,7 +135,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             string.Join(",", config.ListenClientUrls), string.Join(",", config.ListenPeerUrls));
         var compactor = new AutoCompactor(AutoCompaction.Parse(config.AutoCompactionMode, config.AutoCompactionRetention),
             host, loggerFactory.CreateLogger("compactor"));
-        return new CoordinatorServer(loggerFactory, dataLock, wal, host, peers, clientApp, peerApp, compactor);
+        return new CoordinatorServer(loggerFactory, dataLock, sharedWal, wal, host, peers, clientApp, peerApp, compactor);
     }
 
     /// <summary>
@@ -254,6 +258,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _clientApp.DisposeAsync();
         await _peerApp.DisposeAsync();
         _wal.Dispose();
+        _sharedWal.Dispose();
         _lock.Dispose();
         _loggerFactory.Dispose();
     }

@@ -12,6 +12,9 @@ public sealed class DiskFileSystem : IWalFileSystem
     public IReadOnlyList<string> ListFiles(string directory) =>
         Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
 
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.Exists(directory) ? Directory.GetDirectories(directory) : [];
+
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
     public int ReadAt(string path, long offset, Span<byte> destination)
@@ -34,6 +37,11 @@ public sealed class DiskFileSystem : IWalFileSystem
     public void Rename(string source, string destination) => File.Move(source, destination, overwrite: true);
 
     public void Delete(string path) => File.Delete(path);
+
+    public void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path)) Directory.Delete(path);
+    }
 
     public void FlushDirectory(string directory) => NativeMethods.FsyncDirectory(directory);
 

@@ -5,11 +5,13 @@ namespace Coordinator.Silo.Storage;
 
 /// <summary>
 /// Reads entries that are no longer cached back from the segment files they were written to. Each entries
-/// record is checked (frame checksum, length, the entry's index and term) before an entry is returned:
+/// record is checked (frame checksum, length, group, the entry's index and term) before an entry is returned:
 /// damage is a <see cref="WalCorruptException"/> naming file and offset, never wrong data.
 /// Only positions already written and fsynced are read, so this may run beside the writer loop.
 /// </summary>
-internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
+/// <param name="legacy">The segments of the single-group WAL of earlier versions this log starts with, if any:
+/// their directory and the last of their sequences.</param>
+internal sealed class EntryReader(IWalFileSystem fs, string walDirectory, (string Directory, ulong LastSequence)? legacy)
 {
     /// <summary>Nearby records in one segment are fetched with one read if the bytes between them
     /// (other records) are at most this many.</summary>
@@ -18,9 +20,9 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
     /// <summary>A read is not extended past this many bytes to cover more records (one record may be larger).</summary>
     private const int MaxRead = 4 << 20;
 
-    /// <summary>Appends entries [lo, end) at <paramref name="locations"/> to <paramref name="into"/>. Each entry
-    /// gets a copy of its data, so one kept entry does not pin a whole read buffer.</summary>
-    public void Read(IndexedRun<EntryLocation> locations, ulong lo, ulong end, List<Entry> into)
+    /// <summary>Appends entries [lo, end) of <paramref name="groupId"/> at <paramref name="locations"/> to
+    /// <paramref name="into"/>. Each entry gets a copy of its data, so one kept entry does not pin a whole read buffer.</summary>
+    public void Read(ulong groupId, IndexedRun<EntryLocation> locations, ulong lo, ulong end, List<Entry> into)
     {
         var i = lo;
         while (i < end)
@@ -39,7 +41,8 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
                 if (nextStop > stop && nextStop - start > MaxRead) break;
                 stop = nextStop;
             }
-            var path = Path.Combine(walDirectory, WalSegment.FileName(first.Segment));
+            var isLegacy = legacy is { } l && first.Segment <= l.LastSequence;
+            var path = Path.Combine(isLegacy ? legacy!.Value.Directory : walDirectory, WalSegment.FileName(first.Segment));
             var length = (int)(stop - start);
             var bytes = ArrayPool<byte>.Shared.Rent(length);
             try
@@ -52,7 +55,7 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
                     var location = locations[k];
                     if (location.RecordOffset != recordOffset)
                     {
-                        record = ReadRecord(bytes, start, location, k, path);
+                        record = ReadRecord(bytes, start, location, k, path, isLegacy ? null : groupId);
                         recordOffset = location.RecordOffset;
                     }
                     into.Add(ReadEntry(record, location, k, path));
@@ -72,13 +75,19 @@ internal sealed class EntryReader(IWalFileSystem fs, string walDirectory)
             throw new WalCorruptException($"wal {path}: file ends at {offset + read}, before the entries records at {offset}..{offset + destination.Length} do");
     }
 
-    private static WalRecord ReadRecord(byte[] bytes, long bytesOffset, EntryLocation location, ulong index, string path)
+    /// <param name="groupId">The group the record must carry; null for a segment of the single-group WAL
+    /// (its records carry none).</param>
+    private static WalRecord ReadRecord(byte[] bytes, long bytesOffset, EntryLocation location, ulong index, string path, ulong? groupId)
     {
         var status = WalFrame.TryRead(bytes.AsMemory(0, (int)(location.RecordOffset - bytesOffset + location.RecordLength)),
             location.RecordOffset - bytesOffset, out var record);
-        if (status != FrameStatus.Ok || record.FrameLength != location.RecordLength || record.Type != WalRecordType.Entries)
+        var expected = groupId is null ? WalRecordType.Entries : WalRecordType.GroupEntries;
+        if (status != FrameStatus.Ok || record.FrameLength != location.RecordLength || record.Type != expected)
             throw new WalCorruptException(
                 $"wal {path}: entries record at offset {location.RecordOffset} is damaged ({Describe(status, record)}) reading back entry {index}");
+        if (groupId is { } id && (record.Payload.Length < WalRecordCodec.GroupIdSize || WalRecordCodec.ReadGroupId(record.Payload.Span) != id))
+            throw new WalCorruptException(
+                $"wal {path}: entries record at offset {location.RecordOffset} is not of group {id} reading back entry {index}");
         return record;
     }
 

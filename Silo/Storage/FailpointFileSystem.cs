@@ -39,12 +39,14 @@ public sealed class FailpointFileSystem(IWalFileSystem inner, string controlFile
 
     public void CreateDirectory(string path) => inner.CreateDirectory(path);
     public IReadOnlyList<string> ListFiles(string directory) => inner.ListFiles(directory);
+    public IReadOnlyList<string> ListDirectories(string directory) => inner.ListDirectories(directory);
     public byte[] ReadAllBytes(string path) => inner.ReadAllBytes(path);
     public int ReadAt(string path, long offset, Span<byte> destination) => inner.ReadAt(path, offset, destination);
     public IWalFile OpenAppend(string path) => new FailpointFile(this, inner.OpenAppend(path));
     public IWalFile OpenAppendAt(string path, long position) => new FailpointFile(this, inner.OpenAppendAt(path, position));
     public void Rename(string source, string destination) => inner.Rename(source, destination);
     public void Delete(string path) => inner.Delete(path);
+    public void DeleteDirectory(string path) => inner.DeleteDirectory(path);
 
     public void FlushDirectory(string directory)
     {

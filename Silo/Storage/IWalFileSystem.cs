@@ -12,6 +12,9 @@ public interface IWalFileSystem
     /// <summary>Full paths of the files directly in <paramref name="directory"/> (empty if it does not exist).</summary>
     IReadOnlyList<string> ListFiles(string directory);
 
+    /// <summary>Full paths of the directories directly in <paramref name="directory"/> (empty if it does not exist).</summary>
+    IReadOnlyList<string> ListDirectories(string directory);
+
     byte[] ReadAllBytes(string path);
 
     /// <summary>Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/> of
@@ -30,6 +33,9 @@ public interface IWalFileSystem
     void Rename(string source, string destination);
 
     void Delete(string path);
+
+    /// <summary>Deletes the empty directory <paramref name="path"/>, if it exists.</summary>
+    void DeleteDirectory(string path);
 
     /// <summary>Makes creations, renames and deletions in <paramref name="directory"/> durable.</summary>
     void FlushDirectory(string directory);

@@ -1,10 +1,13 @@
 namespace Coordinator.Silo.Storage;
 
-/// <summary>Where and how one group's WAL and snapshots live.</summary>
+/// <summary>Where and how the member's shared WAL and its groups' snapshots live. The per-group settings
+/// (cache, snapshots) apply to every group of the log.</summary>
 public sealed record WalOptions
 {
     public required string DataDir { get; init; }
 
+    /// <summary>The group <see cref="WriteAheadLog.Open"/> opens and <see cref="SnapshotDirectory"/> names;
+    /// the shared log itself serves any group.</summary>
     public ulong GroupId { get; init; } = 1;
 
     /// <summary>A segment is closed and a new one started once it reaches this size.</summary>
@@ -23,7 +26,7 @@ public sealed record WalOptions
     /// is still zero. Smaller in tests, to tear small records.</summary>
     internal int SectorSize { get; init; } = 512;
 
-    /// <summary>Budget for the payloads of the newest entries kept in memory (the newest entry is kept even
+    /// <summary>Budget, per group, for the payloads of the newest entries kept in memory (the newest entry is kept even
     /// when larger); older entries are read back from the segment files when asked for. 2 MiB covers a few
     /// hundred milliseconds of a follower's lag at full write load.</summary>
     public long EntryCacheBytes { get; init; } = 2L * 1024 * 1024;
@@ -43,6 +46,9 @@ public sealed record WalOptions
 
     public IWalFileSystem FileSystem { get; init; } = DiskFileSystem.Instance;
 
-    public string WalDirectory => WalPaths.WalDirectory(DataDir, GroupId);
+    /// <summary>The shared log's segments (every group's).</summary>
+    public string WalDirectory => WalPaths.WalDirectory(DataDir);
+
+    /// <summary>The snapshot files of <see cref="GroupId"/>.</summary>
     public string SnapshotDirectory => WalPaths.SnapshotDirectory(DataDir, GroupId);
 }

@@ -41,7 +41,7 @@ public sealed class CommitOnlyHardStateTests
     [InlineData(1ul, 2ul, 3ul, true)]  // new vote
     [InlineData(1ul, 1ul, 3ul, false)] // unchanged
     public void MustSyncOnlyWhenTermOrVoteChanges(ulong term, ulong vote, ulong commit, bool expected) =>
-        Assert.Equal(expected, WriteAheadLog.MustSync(new HardState(term, vote, commit), new HardState(1, 1, 3)));
+        Assert.Equal(expected, SharedWriteAheadLog.MustSync(new HardState(term, vote, commit), new HardState(1, 1, 3)));
 
     [Fact]
     public void ACommitOnlySaveIsWrittenWithoutAnFsyncAndACrashLosesOnlyTheCommitAdvance()

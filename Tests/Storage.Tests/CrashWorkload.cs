@@ -51,25 +51,27 @@ public static class CrashWorkload
     ];
 
     /// <summary>Describe() of the model after the first <paramref name="completed"/> steps, optionally followed
-    /// by the entries-only half of the next step.</summary>
-    public static string ModelState(int completed, bool nextEntriesOnly = false)
+    /// by the entries-only half of the next step; <paramref name="wrap"/> wraps the model as the tested storage was.</summary>
+    public static string ModelState(int completed, bool nextEntriesOnly = false, Func<IRaftLogStorage, IRaftLogStorage>? wrap = null)
     {
         var model = new MemoryLogStorage();
-        for (var i = 0; i < completed; i++) Steps[i].Run(model);
-        if (nextEntriesOnly) Steps[completed].EntriesOnly!(model);
+        var target = wrap?.Invoke(model) ?? model;
+        for (var i = 0; i < completed; i++) Steps[i].Run(target);
+        if (nextEntriesOnly) Steps[completed].EntriesOnly!(target);
         return Describe(model);
     }
 
-    /// <summary>Every state recovery may show after a crash during step <paramref name="completed"/>.</summary>
-    public static HashSet<string> AllowedAfterCrash(int completed)
+    /// <summary>Every state recovery may show after a crash with <paramref name="completed"/> steps done and,
+    /// when <paramref name="nextInFlight"/>, the next one under way.</summary>
+    public static HashSet<string> AllowedAfterCrash(int completed, bool nextInFlight = true, Func<IRaftLogStorage, IRaftLogStorage>? wrap = null)
     {
-        var allowed = new HashSet<string> { ModelState(completed) };
+        var allowed = new HashSet<string> { ModelState(completed, wrap: wrap) };
         // Commit-only saves acknowledged since the last fsync may be lost, newest first.
-        for (var lost = completed; lost > 0 && Steps[lost - 1].CommitOnly; lost--) allowed.Add(ModelState(lost - 1));
-        if (completed < Steps.Count)
+        for (var lost = completed; lost > 0 && Steps[lost - 1].CommitOnly; lost--) allowed.Add(ModelState(lost - 1, wrap: wrap));
+        if (nextInFlight && completed < Steps.Count)
         {
-            allowed.Add(ModelState(completed + 1));
-            if (Steps[completed].EntriesOnly is not null) allowed.Add(ModelState(completed, nextEntriesOnly: true));
+            allowed.Add(ModelState(completed + 1, wrap: wrap));
+            if (Steps[completed].EntriesOnly is not null) allowed.Add(ModelState(completed, nextEntriesOnly: true, wrap: wrap));
         }
         return allowed;
     }

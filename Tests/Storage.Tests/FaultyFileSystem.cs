@@ -149,6 +149,16 @@ public sealed class FaultyFileSystem : IWalFileSystem
         }
     }
 
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        lock (_lock)
+        {
+            ThrowIfDown();
+            return _directories.Concat(_files.Keys.Select(p => Path.GetDirectoryName(p)!))
+                .Where(d => Path.GetDirectoryName(d) == directory).Distinct().ToList();
+        }
+    }
+
     public byte[] ReadAllBytes(string path)
     {
         lock (_lock)
@@ -203,6 +213,16 @@ public sealed class FaultyFileSystem : IWalFileSystem
     }
 
     public void Delete(string path) { lock (_lock) { Point(); _files.Remove(path); } }
+
+    public void DeleteDirectory(string path)
+    {
+        lock (_lock)
+        {
+            Point();
+            if (_files.Keys.Any(p => Path.GetDirectoryName(p) == path)) throw new IOException($"directory {path} is not empty");
+            _directories.Remove(path);
+        }
+    }
 
     public void FlushDirectory(string directory) { lock (_lock) Point(); }
 
