@@ -54,7 +54,7 @@ public sealed class MultiGroupSimulationTests(ITestOutputHelper output)
             Assert.True(totals.Elections > 0 && totals.Crashes > 0 && totals.Transfers > 0 && totals.SnapshotsInstalled > 0 &&
                         totals.ReadsServed > 0 && totals.Acked > 0 && totals.Retries > 0 && totals.Abandoned > 0 &&
                         totals.Duplicates > 0 && totals.Held > 0 && totals.SlowDisks > 0 && totals.SharedFsyncs > 0 &&
-                        totals.UnsyncedLost > 0 && totals.UnsyncedKept > 0 && totals.MaxLeadersOnOneMember > 1,
+                        totals.UnsyncedLost > 0 && totals.UnsyncedKept > 0 && totals.MaxLeadersOnOneMember > 1 && totals.MembershipChanges > 0,
                         $"a feature was never exercised: {totals}");
             return;
         }

@@ -13,9 +13,12 @@ internal sealed class GroupReplica : ISimReplica
     private readonly MultiGroupSimulator _sim;
     private Ready? _persisting;
     private bool _sentEarly;
+    private ulong _readyTerm; // the replica's term when it handed out the Ready in flight
     private readonly Dictionary<ulong, ulong> _readStartAck = new(); // read ctx → max acked index when it began
     private readonly List<ReadState> _readsAwaitingApply = new();
     private ulong _lastSnapshotIndex;
+    private bool _removedSelf;
+    private bool _stopScheduled;
 
     public ulong Id { get; }
     public SimGroup Group { get; }
@@ -25,6 +28,8 @@ internal sealed class GroupReplica : ISimReplica
     public SimStateMachine StateMachine { get; }
     public Membership TrackedMembership { get; private set; } = Membership.Empty;
     public bool Alive => Replica is not null;
+    /// <summary>Removed from its group and stopped for good (as a real replica stops itself).</summary>
+    public bool Removed { get; private set; }
     /// <summary>Proposal ids a client is waiting for at this replica.</summary>
     public readonly HashSet<ulong> PendingProposals = new();
 
@@ -55,10 +60,22 @@ internal sealed class GroupReplica : ISimReplica
     {
         _persisting = null;
         Replica = null;
+        _removedSelf = false;
+        _stopScheduled = false;
         PendingProposals.Clear();
         _readStartAck.Clear();
         _readsAwaitingApply.Clear();
         Disk.LoseUnsynced();
+    }
+
+    /// <summary>Stops for good; what it wrote stays on its member's disk, unused.</summary>
+    public void Stop(string why)
+    {
+        _persisting = null;
+        Replica = null;
+        Removed = true;
+        PendingProposals.Clear();
+        _sim.Trace($"{Name} stopped: {why}");
     }
 
     public void Tick()
@@ -88,6 +105,13 @@ internal sealed class GroupReplica : ISimReplica
         Pump();
     }
 
+    public ProposeResult ProposeConfigChange(ConfigChange cc)
+    {
+        var result = Replica!.ProposeConfigChange(cc);
+        Pump();
+        return result;
+    }
+
     public void TransferLeadership(ulong target)
     {
         Replica!.TransferLeadership(target);
@@ -100,12 +124,7 @@ internal sealed class GroupReplica : ISimReplica
         while (Alive && _persisting is null && Replica!.HasReady)
         {
             var rd = Replica.GetReady();
-            if (rd.SoftState is { } ss)
-            {
-                _sim.Trace($"{Name} {ss.Role} term={Replica.Term} lead={ss.Leader}");
-                Group.Checkers.ForEach(c => c.OnRole(this, ss, Replica.Term));
-                if (ss.Role == ReplicaRole.Leader) _sim.Stats.Elections++;
-            }
+            _readyTerm = Replica.Term;
             var records = WalRecord.Of(Group.Id, rd);
             _sentEarly = _sim.Bug == WalBug.SendBeforeFsync || rd.MessagesMayPrecedePersist;
             if (_sentEarly) Send(rd);
@@ -115,7 +134,7 @@ internal sealed class GroupReplica : ISimReplica
                 var generation = Member.Generation;
                 Member.Wal.Append(this, records, () =>
                 {
-                    if (Member.Generation != generation || _persisting != rd) return;
+                    if (Member.Generation != generation || _persisting != rd || !Alive) return;
                     _persisting = null;
                     Complete(rd);
                     Pump();
@@ -139,21 +158,43 @@ internal sealed class GroupReplica : ISimReplica
             _sim.Trace($"{Name} installed {s}");
             Group.Checkers.ForEach(c => c.OnSnapshotRestored(this, s.Metadata.Index, StateMachine.Hash));
         }
-        foreach (var e in rd.CommittedEntries) Apply(e);
+        foreach (var e in rd.CommittedEntries) _removedSelf |= Apply(e);
         foreach (var r in rd.ReadStates) _readsAwaitingApply.Add(r);
         ServeReads();
         Replica!.Advance(rd);
         if (Replica.Log.UnstableSnapshot is null && !Replica.AppliedMembership.Equals(TrackedMembership))
             throw new SimulationFailure($"membership: {Name} reports {Replica.AppliedMembership}, its applied log says {TrackedMembership}");
         MaybeCompact();
+        if (_removedSelf && Replica.Role != ReplicaRole.Leader && !_stopScheduled)
+        {
+            // Like etcd's stop-with-delay: keep answering a little longer, then stop for good.
+            _stopScheduled = true;
+            var generation = Member.Generation;
+            _sim.Events.After(2 * ElectionTicksMs, () =>
+            {
+                if (Member.Generation == generation && Alive) Stop("removed from the group");
+            });
+        }
     }
 
+    private const long ElectionTicksMs = MultiGroupSimulator.ElectionTicks * MultiGroupSimulator.TickMs;
+
+    /// <summary>Sends the Ready's messages, reporting its role change first: a role counts from the moment the
+    /// replica can act on it. (One that won an election in memory and crashed before the fsync of its new term
+    /// was leader to nobody — the next life does not even remember that term.)</summary>
     private void Send(Ready rd)
     {
+        if (rd.SoftState is { } ss)
+        {
+            _sim.Trace($"{Name} {ss.Role} term={_readyTerm} lead={ss.Leader}");
+            Group.Checkers.ForEach(c => c.OnRole(this, ss, _readyTerm));
+            if (ss.Role == ReplicaRole.Leader) _sim.Stats.Elections++;
+        }
         foreach (var m in rd.Messages) _sim.Network.Send(m);
     }
 
-    private void Apply(Entry e)
+    /// <summary>Applies one committed entry; true if it removed this replica.</summary>
+    private bool Apply(Entry e)
     {
         var outcome = StateMachine.Apply(e);
         Group.Checkers.ForEach(c => c.OnApply(this, e, StateMachine.Hash));
@@ -169,10 +210,13 @@ internal sealed class GroupReplica : ISimReplica
                 else Group.Clients.RefusedAsSettled(id, e.Index);
             }
         }
-        if (e.Type != EntryType.ConfigChange) return;
+        if (e.Type != EntryType.ConfigChange) return false;
+        var cc = ConfigChange.Decode(e.Data.Span);
         var before = TrackedMembership;
-        TrackedMembership = before.Apply(ConfigChange.Decode(e.Data.Span));
+        TrackedMembership = before.Apply(cc);
         Group.Checkers.ForEach(c => c.OnMembershipApplied(this, e.Index, before, TrackedMembership));
+        if (e.Index > Group.BootstrapEntries) _sim.Trace($"{Name} applied {cc} at {e.Index}: {TrackedMembership}");
+        return cc.Type == ConfigChangeType.RemoveMember && cc.NodeId == Id;
     }
 
     private void ServeReads()
@@ -197,5 +241,5 @@ internal sealed class GroupReplica : ISimReplica
         _lastSnapshotIndex = applied;
     }
 
-    public override string ToString() => Alive ? $"g{Group.Id} {Replica}@m{Member.Id}" : $"{Name} down";
+    public override string ToString() => Alive ? $"g{Group.Id} {Replica}@m{Member.Id}" : $"{Name} {(Removed ? "removed" : "down")}";
 }

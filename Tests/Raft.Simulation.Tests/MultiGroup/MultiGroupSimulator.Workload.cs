@@ -1,3 +1,5 @@
+using Coordinator.Grains.Raft;
+
 namespace Coordinator.Tests.Simulation;
 
 internal sealed partial class MultiGroupSimulator
@@ -6,7 +8,7 @@ internal sealed partial class MultiGroupSimulator
     private ulong _nextReadContext = 1;
     private bool _liveness;
 
-    /// <summary>Each group has its own clients: proposals, reads and leader transfers at random replicas.</summary>
+    /// <summary>Each group has its own clients: proposals, reads, membership changes and leader transfers.</summary>
     private void ScheduleClients()
     {
         foreach (var group in _groups)
@@ -18,6 +20,7 @@ internal sealed partial class MultiGroupSimulator
                 if (roll < 60) ProposeSomewhere(group);
                 else if (roll < 80) ReadSomewhere(group);
                 else if (roll < 82) TransferLeadership(group);
+                else if (roll < 85 && Faults) ChangeMembership(group);
                 Events.After(2 + Random.Next(ClientPauseMs), Client);
             }
             Events.After(1 + Random.Next(10), Client);
@@ -79,5 +82,42 @@ internal sealed partial class MultiGroupSimulator
         Trace($"g{group.Id} transfer leadership {leader.Id} -> {target}");
         Stats.Transfers++;
         leader.TransferLeadership(target);
+    }
+
+    /// <summary>One single-replica change of a group through its leader: promote a learner, add a replica (learner
+    /// or voter, new and empty) on a member not hosting the group — its records then share that member's WAL — or
+    /// remove any replica (the leader included).</summary>
+    private void ChangeMembership(SimGroup group)
+    {
+        if (group.Leader is not { } leader) return;
+        var m = leader.Replica!.Membership;
+        var roll = Random.Next(100);
+        var hosts = _members.Values.Where(x => !x.Replicas.TryGetValue(group.Id, out var r) || r.Removed).ToList();
+        ConfigChange cc;
+        GroupReplica? joining = null;
+        if (roll < 30 && !m.Learners.IsEmpty)
+            cc = new ConfigChange(ConfigChangeType.PromoteLearner, m.Learners[Random.Next(m.Learners.Count)]);
+        else if (roll < 60 && hosts.Count > 0)
+        {
+            var host = hosts[Random.Next(hosts.Count)];
+            joining = new GroupReplica(this, group, host, group.NewReplicaId());
+            group.Add(joining);
+            host.Replicas[group.Id] = joining;
+            _memberOf[joining.Id] = host.Id;
+            cc = new ConfigChange(roll < 50 ? ConfigChangeType.AddLearner : ConfigChangeType.AddVoter, joining.Id);
+        }
+        else if (m.Voters.Count + m.Learners.Count > 1)
+        {
+            var all = m.All.ToList();
+            var target = all[Random.Next(all.Count)];
+            if (m.IsVoter(target) && m.Voters.Count == 1) return;
+            cc = new ConfigChange(ConfigChangeType.RemoveMember, target);
+        }
+        else return;
+        // A new replica starts empty and learns everything from the leader (with its member, if that is down).
+        if (joining is { Member.Alive: true }) joining.Start();
+        var result = leader.ProposeConfigChange(cc);
+        Trace($"g{group.Id} propose {cc} at {leader.Id}: {result.Reason}");
+        if (!result.Accepted && joining is not null) joining.Stop("never added");
     }
 }

@@ -34,7 +34,8 @@ internal sealed partial class MultiGroupSimulator
     public MultiGroupStats Stats { get; } = new();
     public int SnapshotEvery { get; }
     public long SafetyPhaseMs { get; init; } = 3_000;
-    /// <summary>Off: no crashes, partitions, slow disks or lossy links (a steady load, for counting fsyncs).</summary>
+    /// <summary>Off: no crashes, partitions, slow disks, lossy links or membership changes (a steady load, for
+    /// counting fsyncs).</summary>
     public bool Faults { get; init; } = true;
     /// <summary>A group's client waits 2 .. 1 + this many ms between requests.</summary>
     public int ClientPauseMs { get; init; } = 15;
@@ -93,6 +94,7 @@ internal sealed partial class MultiGroupSimulator
         Stats.Messages = Network.Sent;
         Stats.Held = Network.Held;
         Stats.ReadsServed = _groups.Sum(g => g.Reads.Served);
+        Stats.MembershipChanges = _groups.Sum(g => g.Memberships.Changes - (int)g.BootstrapEntries);
     }
 
     /// <summary>
@@ -116,7 +118,7 @@ internal sealed partial class MultiGroupSimulator
             var changes = new List<ConfigChange>();
             for (var i = 0; i < voters + learners; i++)
             {
-                var replicaId = g * 100 + (ulong)i + 1;
+                var replicaId = group.NewReplicaId();
                 changes.Add(new ConfigChange(i < voters ? ConfigChangeType.AddVoter : ConfigChangeType.AddLearner, replicaId));
                 var member = _members[order[i]];
                 var replica = new GroupReplica(this, group, member, replicaId);
@@ -126,6 +128,7 @@ internal sealed partial class MultiGroupSimulator
             }
             var entries = changes.Select((cc, i) => new Entry((ulong)i + 1, 1, EntryType.ConfigChange, cc.Encode())).ToList();
             foreach (var r in group.Replicas) r.Disk.Bootstrap(new HardState(1, 0, (ulong)entries.Count), entries);
+            group.BootstrapEntries = (ulong)entries.Count;
             Trace($"g{g}: {voters} voters, {learners} learners on {string.Join(",", group.Replicas.Select(r => $"{r.Id}@m{r.Member.Id}"))}");
         }
         Trace($"bootstrap {MemberCount} members ({string.Join(", ", _members.Values)}), {GroupCount} groups, snapshot every {SnapshotEvery}");
@@ -181,6 +184,7 @@ internal sealed class MultiGroupStats
     public int Abandoned;
     public int Duplicates;
     public int SlowDisks;
+    public int MembershipChanges;
     public long Messages;
     public long Held;
     public long Fsyncs;
@@ -196,7 +200,7 @@ internal sealed class MultiGroupStats
     {
         Elections += s.Elections; Acked += s.Acked; Crashes += s.Crashes; Transfers += s.Transfers;
         SnapshotsInstalled += s.SnapshotsInstalled; ReadsServed += s.ReadsServed; Retries += s.Retries;
-        Abandoned += s.Abandoned; Duplicates += s.Duplicates; SlowDisks += s.SlowDisks; Messages += s.Messages;
+        Abandoned += s.Abandoned; Duplicates += s.Duplicates; SlowDisks += s.SlowDisks; MembershipChanges += s.MembershipChanges; Messages += s.Messages;
         Held += s.Held; Fsyncs += s.Fsyncs; SharedFsyncs += s.SharedFsyncs; UnsyncedKept += s.UnsyncedKept;
         UnsyncedLost += s.UnsyncedLost; MaxLeadersOnOneMember = Math.Max(MaxLeadersOnOneMember, s.MaxLeadersOnOneMember);
     }
@@ -204,6 +208,6 @@ internal sealed class MultiGroupStats
     public override string ToString() =>
         $"elections={Elections} acked={Acked} reads={ReadsServed} crashes={Crashes} transfers={Transfers} " +
         $"snapshots={SnapshotsInstalled} retries={Retries} abandoned={Abandoned} duplicates={Duplicates} " +
-        $"slowDisks={SlowDisks} messages={Messages} held={Held} fsyncs={Fsyncs} sharedFsyncs={SharedFsyncs} " +
+        $"configChanges={MembershipChanges} slowDisks={SlowDisks} messages={Messages} held={Held} fsyncs={Fsyncs} sharedFsyncs={SharedFsyncs} " +
         $"unsyncedKept={UnsyncedKept} unsyncedLost={UnsyncedLost} maxLeadersOnOneMember={MaxLeadersOnOneMember}";
 }

@@ -12,8 +12,9 @@ namespace Coordinator.Tests.Simulation;
 /// </summary>
 internal sealed class SharedWal(MultiGroupSimulator sim, SimMember member)
 {
-    /// <summary>Written, not yet durable, in log order (the records of the running fsync come first).</summary>
-    private readonly List<WalRecord> _unsynced = new();
+    /// <summary>Written, not yet durable, in log order (the records of the running fsync come first), each with
+    /// the disk of the replica that wrote it (a replica removed and added again is a new one).</summary>
+    private readonly List<(GroupDisk Disk, WalRecord Record)> _unsynced = new();
     /// <summary>Groups waiting for the next fsync: their records, and what to do once they are durable.</summary>
     private List<(GroupReplica Replica, IReadOnlyList<WalRecord> Records, Action Durable)> _waiting = new();
     private bool _syncing;
@@ -25,14 +26,14 @@ internal sealed class SharedWal(MultiGroupSimulator sim, SimMember member)
     /// <summary>Queues records that need no fsync, and writes them to the live image now.</summary>
     public void Write(GroupReplica replica, IReadOnlyList<WalRecord> records)
     {
-        _unsynced.AddRange(records);
+        _unsynced.AddRange(records.Select(r => (replica.Disk, r)));
         foreach (var r in records) r.ApplyTo(replica.Disk.Live);
     }
 
     /// <summary>Queues records that must be durable before <paramref name="durable"/> runs.</summary>
     public void Append(GroupReplica replica, IReadOnlyList<WalRecord> records, Action durable)
     {
-        _unsynced.AddRange(records);
+        _unsynced.AddRange(records.Select(r => (replica.Disk, r)));
         _waiting.Add((replica, records, durable));
         if (!_syncing) StartFsync();
     }
@@ -45,7 +46,9 @@ internal sealed class SharedWal(MultiGroupSimulator sim, SimMember member)
         _syncing = true;
         var epoch = _epoch;
         sim.Stats.Fsyncs++;
-        if (waiting.Select(w => w.Replica.Group.Id).Distinct().Count() > 1) sim.Stats.SharedFsyncs++;
+        var groups = waiting.Select(w => w.Replica.Group.Id).Distinct().ToList();
+        if (groups.Count > 1) sim.Stats.SharedFsyncs++;
+        if (sim.Verbose) sim.Trace($"m{member.Id} fsync of {covered} records for {string.Join(",", groups.Select(g => $"g{g}"))}");
         sim.Events.After(member.FsyncLatency(), () =>
         {
             if (epoch != _epoch) return;
@@ -58,15 +61,14 @@ internal sealed class SharedWal(MultiGroupSimulator sim, SimMember member)
         if (sim.Bug == WalBug.FsyncCoversOneGroup)
         {
             var group = waiting[0].Replica.Group.Id;
-            var synced = _unsynced.Take(covered).Where(r => r.Group == group).ToList();
-            foreach (var r in synced) r.ApplyTo(member.Replicas[r.Group].Disk.Durable);
-            var kept = _unsynced.Take(covered).Where(r => r.Group != group).Concat(_unsynced.Skip(covered)).ToList();
+            foreach (var (disk, r) in _unsynced.Take(covered).Where(u => u.Record.Group == group)) r.ApplyTo(disk.Durable);
+            var kept = _unsynced.Take(covered).Where(u => u.Record.Group != group).Concat(_unsynced.Skip(covered)).ToList();
             _unsynced.Clear();
             _unsynced.AddRange(kept);
         }
         else
         {
-            foreach (var r in _unsynced.Take(covered)) r.ApplyTo(member.Replicas[r.Group].Disk.Durable);
+            foreach (var (disk, r) in _unsynced.Take(covered)) r.ApplyTo(disk.Durable);
             _unsynced.RemoveRange(0, covered);
         }
         // Each group has one Ready in flight, so writing a group's records just before its continuation keeps
@@ -84,11 +86,11 @@ internal sealed class SharedWal(MultiGroupSimulator sim, SimMember member)
     public void Crash()
     {
         var kept = sim.Random.Next(_unsynced.Count + 1);
-        foreach (var r in _unsynced.Take(kept)) r.ApplyTo(member.Replicas[r.Group].Disk.Durable);
+        foreach (var (disk, r) in _unsynced.Take(kept)) r.ApplyTo(disk.Durable);
         sim.Stats.UnsyncedKept += kept;
         sim.Stats.UnsyncedLost += _unsynced.Count - kept;
         if (_unsynced.Count > 0)
-            sim.Trace($"m{member.Id} crash: kept {kept} of {_unsynced.Count} unsynced WAL records ({string.Join(",", _unsynced.Select(r => r.Group).Distinct().Select(g => $"g{g}"))})");
+            sim.Trace($"m{member.Id} crash: kept {kept} of {_unsynced.Count} unsynced WAL records ({string.Join(",", _unsynced.Select(u => u.Record.Group).Distinct().Select(g => $"g{g}"))})");
         _unsynced.Clear();
         _waiting.Clear();
         _syncing = false;

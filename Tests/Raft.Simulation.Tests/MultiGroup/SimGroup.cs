@@ -9,6 +9,11 @@ internal sealed class SimGroup
     private readonly Dictionary<ulong, GroupReplica> _byId = new();
 
     public ulong Id { get; }
+    /// <summary>The config entries every initial replica starts with (indexes 1..k).</summary>
+    public ulong BootstrapEntries { get; set; }
+    /// <summary>Replica ids are Id × 100 + slot; each new replica takes the next slot.</summary>
+    public ulong NextSlot { get; set; } = 1;
+    public MembershipChecker Memberships { get; } = new();
     public List<GroupReplica> Replicas { get; } = new();
     public SimHistory History { get; } = new();
     public ClientRequests Clients { get; } = new();
@@ -27,10 +32,12 @@ internal sealed class SimGroup
             new DurabilityChecker(History),
             new AtMostOnceChecker(History),
             Reads,
-            new MembershipChecker(),
+            Memberships,
             new GroupIsolationChecker(id, groupOfProposal),
         };
     }
+
+    public ulong NewReplicaId() => Id * 100 + NextSlot++;
 
     public void Add(GroupReplica replica)
     {

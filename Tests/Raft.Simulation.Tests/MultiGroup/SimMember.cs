@@ -21,7 +21,7 @@ internal sealed class SimMember
 
     public ulong Id { get; }
     public SharedWal Wal { get; }
-    /// <summary>The replica of each group hosted here, by group id.</summary>
+    /// <summary>The replica of each group hosted here, by group id (at most one, maybe removed).</summary>
     public SortedDictionary<ulong, GroupReplica> Replicas { get; } = new();
     public bool Alive { get; private set; }
     /// <summary>Bumped at every crash, so events scheduled for an earlier life are ignored.</summary>
@@ -35,7 +35,8 @@ internal sealed class SimMember
     public void Start()
     {
         Alive = true;
-        foreach (var r in Replicas.Values) r.Start();
+        foreach (var r in Replicas.Values)
+            if (!r.Removed) r.Start();
     }
 
     public void Crash()
@@ -52,13 +53,13 @@ internal sealed class SimMember
     public void Tick()
     {
         foreach (var r in Replicas.Values)
-            if (Alive) r.Tick();
+            if (Alive && r.Alive) r.Tick();
     }
 
     /// <summary>Routes a message to the replica of its group; one addressed to a replica not hosted here is dropped.</summary>
     public void Deliver(Message m)
     {
-        if (Replicas.TryGetValue(m.Group, out var r) && r.Id == m.To) r.Deliver(m);
+        if (Replicas.TryGetValue(m.Group, out var r) && r.Id == m.To && r.Alive) r.Deliver(m);
     }
 
     public override string ToString() => $"m{Id} {(Alive ? "up" : "down")} fsync<={MaxFsyncMs}ms";
