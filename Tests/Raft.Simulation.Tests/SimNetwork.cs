@@ -7,8 +7,11 @@ namespace Coordinator.Tests.Simulation;
 /// duplicated, and is blocked by partitions. A blocked link is one-way; a symmetric partition blocks both.
 /// A blocked message is dropped, or — as TCP buffers and retransmits across a silent partition — held and
 /// delivered after the heal, long after anyone expected it (a forwarded proposal outliving a leader change).
+/// Links join hosts, not replicas: <paramref name="hostOf"/> names the host of a replica id, so a partition
+/// between two hosts cuts every group's traffic between them at once. <paramref name="deliver"/> hands a
+/// message to its destination's host (which drops it while down).
 /// </summary>
-internal sealed class SimNetwork(Simulator sim)
+internal sealed class SimNetwork(Random random, EventQueue events, Func<ulong, ulong> hostOf, Action<Message> deliver)
 {
     private readonly HashSet<(ulong From, ulong To)> _blocked = new();
     private readonly List<Message> _held = new();
@@ -49,22 +52,18 @@ internal sealed class SimNetwork(Simulator sim)
     public void Send(Message m)
     {
         Sent++;
-        if (_blocked.Contains((m.From, m.To)))
+        if (_blocked.Contains((hostOf(m.From), hostOf(m.To))))
         {
-            if (sim.Random.NextDouble() < HoldRate) { _held.Add(m); Held++; }
+            if (random.NextDouble() < HoldRate) { _held.Add(m); Held++; }
             return;
         }
-        if (sim.Random.NextDouble() < DropRate) return;
+        if (random.NextDouble() < DropRate) return;
         Schedule(m);
-        if (sim.Random.NextDouble() < DuplicateRate) Schedule(m);
+        if (random.NextDouble() < DuplicateRate) Schedule(m);
     }
 
     private void Schedule(Message m)
     {
-        sim.Events.After(1 + sim.Random.Next(MaxDelay), () =>
-        {
-            var node = sim.Node(m.To);
-            if (node is { Alive: true }) node.Deliver(m);
-        });
+        events.After(1 + random.Next(MaxDelay), () => deliver(m));
     }
 }

@@ -7,7 +7,7 @@ namespace Coordinator.Tests.Simulation;
 /// loop that follows the Ready contract: persist (after a simulated fsync), send, apply, Advance.
 /// A crash loses the Ready being persisted (or keeps a torn prefix of its records) and all volatile state.
 /// </summary>
-internal sealed class SimNode
+internal sealed class SimNode : ISimReplica
 {
     private readonly Simulator _sim;
     private Ready? _persisting;
@@ -212,7 +212,7 @@ internal sealed class SimNode
             if (PendingProposals.Remove(id))
             {
                 if (o.FirstIndex != 0) _sim.Acknowledge(id, o.FirstIndex);
-                else _sim.RefusedAsSettled(id, e.Index);
+                else _sim.Clients.RefusedAsSettled(id, e.Index);
             }
         }
         if (e.Type != EntryType.ConfigChange) return false;

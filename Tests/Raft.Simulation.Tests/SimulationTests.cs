@@ -179,6 +179,14 @@ internal static class SeedPlan
         return Regression().Concat(Enumerable.Range(1, 2000)).Concat(Enumerable.Range(start, DailyWindow)).Distinct().ToList();
     }
 
+    /// <summary>Seeds 1..<paramref name="fixedSeeds"/> and a window of <paramref name="window"/> seeds that moves
+    /// every day: 100,000 + day × window onwards (for runs too costly for the 8,000-seed window).</summary>
+    public static IReadOnlyList<int> FixedAndDaily(int fixedSeeds, int window, DateTime utcNow)
+    {
+        var day = (int)(utcNow.Date - Epoch).TotalDays;
+        return Enumerable.Range(1, fixedSeeds).Concat(Enumerable.Range(100_000 + day * window, window)).ToList();
+    }
+
     /// <summary>Seeds that once failed, kept for good: "seed  # what it caught" per line.</summary>
     public static IEnumerable<int> Regression()
     {

@@ -5,41 +5,7 @@ namespace Coordinator.Tests.Simulation;
 internal sealed partial class Simulator
 {
     private const int MaxMembers = 9;
-    /// <summary>Client sessions: a proposal belongs to session 1 + id % ClientSessions (ids grow, so each
-    /// session's sequence numbers do too).</summary>
-    private const int ClientSessions = 4;
-    private readonly List<ulong> _unacked = new();
-    /// <summary>Per session, the proposals its client still waits for: the floor is their minimum.</summary>
-    private readonly Dictionary<ulong, SortedSet<ulong>> _waiting = new();
-    /// <summary>Proposals whose client got an answer, or gave up.</summary>
-    private readonly HashSet<ulong> _settled = new();
-
-    private static ulong SessionOf(ulong proposalId) => 1 + proposalId % ClientSessions;
-
-    private SortedSet<ulong> Waiting(ulong session) =>
-        _waiting.TryGetValue(session, out var set) ? set : _waiting[session] = new SortedSet<ulong>();
-
-    /// <summary>The payload of proposal <paramref name="id"/> as its client sends it now (it must be waiting).</summary>
-    private SimProposal ProposalFor(ulong id)
-    {
-        var session = SessionOf(id);
-        return new SimProposal(id, session, id, Waiting(session).Min);
-    }
-
-    /// <summary>The state machine refused <paramref name="id"/> as stale (or a duplicate whose result is gone):
-    /// only right once its client has stopped waiting for it — the floor must never pass a live request.</summary>
-    public void RefusedAsSettled(ulong id, ulong index)
-    {
-        if (!_settled.Contains(id))
-            throw new SimulationFailure($"at most once: proposal {id} at {index} refused as stale while its client still waits for it");
-    }
-
-    /// <summary>The client of <paramref name="id"/> stops waiting: answered, refused or given up.</summary>
-    public void Settle(ulong id)
-    {
-        _settled.Add(id);
-        Waiting(SessionOf(id)).Remove(id);
-    }
+    public ClientRequests Clients { get; } = new();
 
     /// <summary>Clients: proposals, reads, membership changes and transfers at random members.</summary>
     private void ScheduleClients()
@@ -61,9 +27,9 @@ internal sealed partial class Simulator
     {
         if (RandomLive() is not { } node) return;
         var id = _nextProposal++;
-        Waiting(SessionOf(id)).Add(id);
-        if (!node.Propose(ProposalFor(id)).Accepted) { Settle(id); return; }
-        _unacked.Add(id);
+        Clients.Begin(id);
+        if (!node.Propose(Clients.ProposalFor(id)).Accepted) { Clients.Settle(id); return; }
+        Clients.Accepted.Add(id);
         Events.After(100 + Random.Next(200), () => FollowUp(id, attempt: 1));
     }
 
@@ -71,16 +37,16 @@ internal sealed partial class Simulator
     /// another member, a few times, then gives up on it: its outcome stays unknown.</summary>
     private void FollowUp(ulong id, int attempt)
     {
-        if (_liveness || _settled.Contains(id)) return;
+        if (_liveness || Clients.IsSettled(id)) return;
         if (attempt > 3 || RandomLive() is not { } node)
         {
             Trace($"client gives up on {id}");
             Stats.Abandoned++;
-            Settle(id);
+            Clients.Settle(id);
             return;
         }
         Stats.Retries++;
-        Trace($"client retries {id} at {node.Id}: {node.Propose(ProposalFor(id)).Reason}");
+        Trace($"client retries {id} at {node.Id}: {node.Propose(Clients.ProposalFor(id)).Reason}");
         Events.After(100 + Random.Next(300), () => FollowUp(id, attempt + 1));
     }
 
@@ -206,11 +172,11 @@ internal sealed partial class Simulator
         Network.MaxDelay = 5;
         Trace("liveness phase: network healed, restarting every member");
         foreach (var n in _nodes.Values.Where(n => !n.Alive && !n.Removed)) StartNode(n);
-        var outstanding = _unacked.Where(id => !_settled.Contains(id)).ToHashSet();
+        var outstanding = Clients.Accepted.Where(id => !Clients.IsSettled(id)).ToHashSet();
         for (var i = 0; i < 5; i++)
         {
             var id = _nextProposal++;
-            Waiting(SessionOf(id)).Add(id);
+            Clients.Begin(id);
             outstanding.Add(id);
         }
         var start = Events.Now;
@@ -218,13 +184,13 @@ internal sealed partial class Simulator
         void Retry()
         {
             // A client retries at the current leader when its last attempt went elsewhere or timed out.
-            outstanding.RemoveWhere(_settled.Contains);
+            outstanding.RemoveWhere(Clients.IsSettled);
             if (CurrentLeader() is { } leader)
                 foreach (var id in outstanding)
                 {
                     if (lastTry.TryGetValue(id, out var t) && t.Leader == leader.Id && Events.Now - t.At < 1000) continue;
                     lastTry[id] = (leader.Id, Events.Now);
-                    Trace($"retry {id} at {leader.Id}: {leader.Propose(ProposalFor(id)).Reason}");
+                    Trace($"retry {id} at {leader.Id}: {leader.Propose(Clients.ProposalFor(id)).Reason}");
                 }
             Events.After(50, Retry);
         }
@@ -245,7 +211,7 @@ internal sealed partial class Simulator
 
     private bool Converged(HashSet<ulong> outstanding)
     {
-        outstanding.RemoveWhere(_settled.Contains);
+        outstanding.RemoveWhere(Clients.IsSettled);
         if (outstanding.Count > 0 || CurrentLeader() is not { } leader) return false;
         var commit = leader.Replica!.Committed;
         foreach (var id in leader.Replica.Membership.All)

@@ -43,7 +43,10 @@ internal sealed partial class Simulator
     {
         Seed = seed;
         Random = new Random(seed);
-        Network = new SimNetwork(this);
+        Network = new SimNetwork(Random, Events, hostOf: id => id, deliver: m =>
+        {
+            if (Node(m.To) is { Alive: true } node) node.Deliver(m);
+        });
         _fullTrace = fullTrace ? new List<string>() : null;
         SnapshotEvery = 10 + Random.Next(40);
         _maxFsyncMs = new[] { 4, 15, 40 }[Random.Next(3)];
@@ -97,7 +100,7 @@ internal sealed partial class Simulator
     {
         Stats.Acked++;
         Checkers.ForEach(c => c.OnAck(proposalId, index));
-        Settle(proposalId);
+        Clients.Settle(proposalId);
     }
 
     /// <summary>Runs both phases; throws SimulationFailure on any violated invariant.</summary>

@@ -7,7 +7,7 @@ namespace Coordinator.Tests.Simulation;
 /// answers with the index of the first application.</summary>
 internal sealed class AtMostOnceChecker(SimHistory history) : InvariantChecker
 {
-    public override void OnRequestApplied(SimNode node, SimApplyOutcome outcome, ulong index)
+    public override void OnRequestApplied(ISimReplica node, SimApplyOutcome outcome, ulong index)
     {
         var id = outcome.Proposal.Id;
         var known = history.EffectiveAt.TryGetValue(id, out var first);

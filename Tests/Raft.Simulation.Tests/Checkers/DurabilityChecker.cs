@@ -10,7 +10,7 @@ internal sealed class DurabilityChecker(SimHistory history) : InvariantChecker
         if (index > history.MaxAckedIndex) history.MaxAckedIndex = index;
     }
 
-    public override void Final(IReadOnlyList<SimNode> members, ulong maxAckedIndex)
+    public override void Final(IReadOnlyList<ISimReplica> members, ulong maxAckedIndex)
     {
         foreach (var (id, index) in history.Acked)
         {

@@ -7,7 +7,7 @@ internal sealed class ElectionSafetyChecker : InvariantChecker
 {
     private readonly Dictionary<ulong, ulong> _leaderOfTerm = new();
 
-    public override void OnRole(SimNode node, SoftState state, ulong term)
+    public override void OnRole(ISimReplica node, SoftState state, ulong term)
     {
         if (state.Role != ReplicaRole.Leader) return;
         if (_leaderOfTerm.TryGetValue(term, out var other) && other != node.Id)

@@ -5,10 +5,10 @@ namespace Coordinator.Tests.Simulation;
 /// <summary>Raft §5.4 leader completeness: a new leader's log holds every entry committed before it.</summary>
 internal sealed class LeaderCompletenessChecker(SimHistory history) : InvariantChecker
 {
-    public override void OnApply(SimNode node, Entry entry, ulong chainHash) =>
+    public override void OnApply(ISimReplica node, Entry entry, ulong chainHash) =>
         history.CommittedTerm.TryAdd(entry.Index, entry.Term);
 
-    public override void OnRole(SimNode node, SoftState state, ulong term)
+    public override void OnRole(ISimReplica node, SoftState state, ulong term)
     {
         if (state.Role != ReplicaRole.Leader) return;
         var log = node.Replica!.Log;

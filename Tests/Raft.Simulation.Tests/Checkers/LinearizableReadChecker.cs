@@ -5,7 +5,7 @@ internal sealed class LinearizableReadChecker : InvariantChecker
 {
     public int Served { get; private set; }
 
-    public override void OnReadServed(SimNode node, ulong readIndex, ulong maxAckedAtStart)
+    public override void OnReadServed(ISimReplica node, ulong readIndex, ulong maxAckedAtStart)
     {
         Served++;
         if (readIndex < maxAckedAtStart)

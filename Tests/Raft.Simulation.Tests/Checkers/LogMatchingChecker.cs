@@ -4,16 +4,16 @@ namespace Coordinator.Tests.Simulation;
 /// identical up to it. Compares every pair of live replicas' logs (storage + unstable tail).</summary>
 internal sealed class LogMatchingChecker : InvariantChecker
 {
-    public override void Periodic(IReadOnlyList<SimNode> live)
+    public override void Periodic(IReadOnlyList<ISimReplica> live)
     {
         for (var a = 0; a < live.Count; a++)
             for (var b = a + 1; b < live.Count; b++)
                 Compare(live[a], live[b]);
     }
 
-    public override void Final(IReadOnlyList<SimNode> members, ulong maxAckedIndex) => Periodic(members);
+    public override void Final(IReadOnlyList<ISimReplica> members, ulong maxAckedIndex) => Periodic(members);
 
-    private static void Compare(SimNode a, SimNode b)
+    private static void Compare(ISimReplica a, ISimReplica b)
     {
         var la = a.Replica!.Log;
         var lb = b.Replica!.Log;

@@ -10,7 +10,7 @@ internal sealed class MembershipChecker : InvariantChecker
     private readonly Dictionary<ulong, Membership> _configAt = new();
     public int Changes => _configAt.Count;
 
-    public override void OnMembershipApplied(SimNode node, ulong index, Membership before, Membership after)
+    public override void OnMembershipApplied(ISimReplica node, ulong index, Membership before, Membership after)
     {
         var added = after.Voters.Except(before.Voters).Count();
         var removed = before.Voters.Except(after.Voters).Count();

@@ -6,13 +6,13 @@ namespace Coordinator.Tests.Simulation;
 /// (checked through the hash chain, which also covers snapshots installed instead of entries).</summary>
 internal sealed class StateMachineSafetyChecker(SimHistory history) : InvariantChecker
 {
-    public override void OnApply(SimNode node, Entry entry, ulong chainHash) =>
+    public override void OnApply(ISimReplica node, Entry entry, ulong chainHash) =>
         Check(node, entry.Index, chainHash, $"entry {entry}");
 
-    public override void OnSnapshotRestored(SimNode node, ulong index, ulong chainHash) =>
+    public override void OnSnapshotRestored(ISimReplica node, ulong index, ulong chainHash) =>
         Check(node, index, chainHash, "snapshot");
 
-    private void Check(SimNode node, ulong index, ulong chainHash, string what)
+    private void Check(ISimReplica node, ulong index, ulong chainHash, string what)
     {
         if (history.ChainAt.TryGetValue(index, out var known))
         {
