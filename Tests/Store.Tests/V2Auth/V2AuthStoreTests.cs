@@ -67,7 +67,8 @@ public class V2AuthStoreTests
         s.Apply(Enable);
         Assert.True(s.Enabled);
         var guest = s.GetRole("guest")!;
-        Assert.Equal((new[] { "/*" }, new[] { "/*" }), (guest.Read, guest.Write));
+        Assert.Equal(new[] { "/*" }, guest.Read);
+        Assert.Equal(new[] { "/*" }, guest.Write);
         Refused(s, Enable, 409, "auth: already enabled");
         Refused(s, DeleteUser("root"), 403, "auth: Cannot delete root user while auth is enabled.");
         s.Apply(Disable);
@@ -146,14 +147,16 @@ public class V2AuthStoreTests
         Refused(s, DeleteRole("root"), 403, "auth: Cannot modify role root: is root role.");
         // Created as given: unsorted, duplicates kept, absent lists absent.
         var created = s.Apply(CreateRole("app", read: ["/b", "/a", "/a"])).Role!;
-        Assert.Equal((new[] { "/b", "/a", "/a" }, (string[]?)null), (created.Read, created.Write));
+        Assert.Equal(new[] { "/b", "/a", "/a" }, created.Read);
+        Assert.Null(created.Write);
         Refused(s, CreateRole("app"), 409, "auth: Role app already exists.");
         Refused(s, UpdateRole("app", grantRead: ["/a"]), 409, "auth: Granting duplicate read permission /a");
         Refused(s, UpdateRole("app", grantWrite: ["/w", "/w"]), 409, "auth: Granting duplicate write permission /w");
         Refused(s, UpdateRole("none", grantRead: ["/a"]), 404, "auth: Role none doesn't exist.");
         // Any update sorts and dedups both lists; revoking what is not held is no error.
         var updated = s.Apply(UpdateRole("app", grantWrite: ["/w/*"], revokeRead: ["/b", "/never"])).Role!;
-        Assert.Equal((new[] { "/a" }, new[] { "/w/*" }), (updated.Read, updated.Write));
+        Assert.Equal(new[] { "/a" }, updated.Read);
+        Assert.Equal(new[] { "/w/*" }, updated.Write);
         Refused(s, UpdateRole("app", revokeRead: ["/never"]), 400, "auth: Role not updated. Use grant/revoke to update the role.");
         Assert.Equal(new[] { "app", "root" }, s.RoleNames());
         Assert.Same(V2AuthRole.Root, s.GetRole("root"));
@@ -167,7 +170,8 @@ public class V2AuthStoreTests
         var s = new V2AuthStore();
         s.Apply(CreateRole("empty"));
         var first = s.Apply(UpdateRole("empty", revokeRead: ["/x"])).Role!;
-        Assert.Equal((Array.Empty<string>(), Array.Empty<string>()), (first.Read, first.Write));
+        Assert.Equal(Array.Empty<string>(), first.Read);
+        Assert.Equal(Array.Empty<string>(), first.Write);
         Refused(s, UpdateRole("empty", revokeRead: ["/x"]), 400, "auth: Role not updated. Use grant/revoke to update the role.");
     }
 
