@@ -48,11 +48,12 @@ public sealed partial class V2AuthStore
     }
 
     /// <summary>etcd's UpdateUser and User.merge: grants must be new, revokes must be held; the result's roles are
-    /// sorted; a change that changes nothing is refused.</summary>
+    /// sorted; a change that changes nothing is refused. (A missing user gets getUser's "does not exist.": etcd's
+    /// own "doesn't exist." branch is never reached.)</summary>
     private static (V2AuthState, V2AuthResult) UpdateUser(V2AuthState state, string name, string passwordHash,
         IEnumerable<string> grant, IEnumerable<string> revoke)
     {
-        if (!state.Users.TryGetValue(name, out var stored)) throw new V2AuthError(404, $"User {name} doesn't exist.");
+        if (!state.Users.TryGetValue(name, out var stored)) throw new V2AuthError(404, $"User {name} does not exist.");
         var old = stored.WithRootRole();
         var roles = new HashSet<string>(old.Roles ?? [], StringComparer.Ordinal);
         foreach (var g in grant)
@@ -84,7 +85,7 @@ public sealed partial class V2AuthStore
     private static (V2AuthState, V2AuthResult) UpdateRole(V2AuthState state, V2AuthRoleUpdate u)
     {
         if (u.Name == RootName) throw new V2AuthError(403, $"Cannot modify role {u.Name}: is root role.");
-        if (!state.Roles.TryGetValue(u.Name, out var old)) throw new V2AuthError(404, $"Role {u.Name} doesn't exist.");
+        if (!state.Roles.TryGetValue(u.Name, out var old)) throw new V2AuthError(404, $"Role {u.Name} does not exist.");
         var read = new HashSet<string>(old.Read ?? [], StringComparer.Ordinal);
         foreach (var p in u.GrantRead)
             if (!read.Add(p)) throw new V2AuthError(409, $"Granting duplicate read permission {p}");

@@ -132,7 +132,7 @@ public class V2AuthStoreTests
         Refused(s, UpdateUser("bob", grant: ["beta"]), 409, "auth: Granting duplicate role beta for user bob");
         Refused(s, UpdateUser("bob", grant: ["new", "new"]), 409, "auth: Granting duplicate role new for user bob");
         Refused(s, UpdateUser("bob", revoke: ["gamma"]), 409, "auth: Revoking ungranted role gamma for user bob");
-        Refused(s, UpdateUser("nobody", grant: ["x"]), 404, "auth: User nobody doesn't exist.");
+        Refused(s, UpdateUser("nobody", grant: ["x"]), 404, "auth: User nobody does not exist.");
         Assert.Equal(new[] { "zeta" }, s.Apply(UpdateUser("bob", revoke: ["alpha", "beta"])).User!.Roles);
         Refused(s, UpdateUser("bob", grant: ["x"], revoke: ["x"]), 400, "auth: User not updated. Use grant/revoke/password to update the user.");
         Refused(s, DeleteUser("nobody"), 404, "auth: User nobody does not exist");
@@ -152,7 +152,7 @@ public class V2AuthStoreTests
         Refused(s, CreateRole("app"), 409, "auth: Role app already exists.");
         Refused(s, UpdateRole("app", grantRead: ["/a"]), 409, "auth: Granting duplicate read permission /a");
         Refused(s, UpdateRole("app", grantWrite: ["/w", "/w"]), 409, "auth: Granting duplicate write permission /w");
-        Refused(s, UpdateRole("none", grantRead: ["/a"]), 404, "auth: Role none doesn't exist.");
+        Refused(s, UpdateRole("none", grantRead: ["/a"]), 404, "auth: Role none does not exist.");
         // Any update sorts and dedups both lists; revoking what is not held is no error.
         var updated = s.Apply(UpdateRole("app", grantWrite: ["/w/*"], revokeRead: ["/b", "/never"])).Role!;
         Assert.Equal(new[] { "/a" }, updated.Read);
