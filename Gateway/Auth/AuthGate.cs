@@ -36,12 +36,19 @@ public sealed class AuthGate(ICoordinatorNode node, ITokenProvider tokens, AuthO
     /// HTTP gateway (whose certificate is the gateway's, not the caller's).</summary>
     internal AuthRequestHeader? FromCertificate(X509Certificate2? certificate, bool viaGateway)
     {
-        if (certificate is null || viaGateway) return null;
-        // Go's Subject.CommonName: the value of the subject's last CN attribute.
+        if (viaGateway) return null;
+        var commonName = CommonName(certificate);
+        return commonName is null ? null : new AuthRequestHeader { Username = commonName, AuthRevision = Store.Revision };
+    }
+
+    /// <summary>Go's Subject.CommonName: the value of the subject's last CN attribute; null when none or empty.</summary>
+    public static string? CommonName(X509Certificate2? certificate)
+    {
+        if (certificate is null) return null;
         string? commonName = null;
         foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
             if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3") commonName = rdn.GetSingleElementValue();
-        return string.IsNullOrEmpty(commonName) ? null : new AuthRequestHeader { Username = commonName, AuthRevision = Store.Revision };
+        return string.IsNullOrEmpty(commonName) ? null : commonName;
     }
 
     /// <summary>etcd's isWatchPermitted: null when the watch may be created, else the cancel reason (the stream

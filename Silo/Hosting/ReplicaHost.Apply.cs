@@ -64,6 +64,7 @@ public sealed partial class ReplicaHost
             ApplyAlarm(request.Alarm);
         }
         if (request.CommandCase is RaftRequest.CommandOneofCase.V2Write or RaftRequest.CommandOneofCase.V2Sync) ApplyV2(request);
+        if (request.CommandCase == RaftRequest.CommandOneofCase.V2Auth) ApplyV2Auth(request);
         if (result.Events.Count > 0)
             foreach (var subscriber in _subscribers) subscriber(result.Events, Store.CurrentRevision);
         OnLeaseApplied(request, result);
@@ -96,11 +97,11 @@ public sealed partial class ReplicaHost
             .ToDictionary(m => m.Id, m => (IReadOnlyList<Uri>)m.PeerUrls.Select(u => new Uri(u)).ToList()));
 
     /// <summary>The state machine at the applied index, cheap to take; encode it off the loop.</summary>
-    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture(), Store.Silos.Current);
+    private StateMachineImage CaptureStateMachine() => new(MemberTable.Encode(), Store.CaptureSnapshot(), V2Store.Capture(), Store.Auth.Capture(), Store.Silos.Current, V2Auth.State);
 
     private void RestoreStateMachine(Snapshot snapshot) => RestoreStateMachine(snapshot.Data);
 
-    /// <summary>Restores members, store, v2 store, auth store and silo table from a snapshot written by <see cref="StateMachineImage"/>.</summary>
+    /// <summary>Restores members, store, v2 store, auth store, silo table and v2 auth store from a snapshot written by <see cref="StateMachineImage"/>.</summary>
     public void RestoreStateMachine(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty) return;
@@ -114,6 +115,7 @@ public sealed partial class ReplicaHost
         V2Store.Restore(stream); // the section after the v3 store; absent in snapshots from before the v2 store
         Store.Auth.Restore(stream); // after the v2 store; absent in snapshots from before the auth store
         Store.Silos.Restore(stream); // after the auth store; absent in snapshots from before the silo table
+        V2Auth.Restore(stream); // after the silo table; absent in snapshots from before the v2 auth store
         OnV2Restored();
         UpdatePeers();
     }

@@ -12,7 +12,7 @@ using Xunit;
 namespace Coordinator.Silo.Tests;
 
 /// <summary>Backups and snapshots written before the v2 store existed (members + store, no v2 section) still
-/// restore: the v3 keys come back and the v2 store starts empty and works.</summary>
+/// restore: the v3 keys come back and the v2 store and v2 auth start empty and work.</summary>
 public class OldSnapshotFormatTests
 {
     private static int FreePort()
@@ -61,6 +61,12 @@ public class OldSnapshotFormatTests
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             Assert.Equal("{\"action\":\"get\",\"node\":{\"key\":\"/fresh\",\"value\":\"1\",\"modifiedIndex\":1,\"createdIndex\":1}}\n",
                 await http.GetStringAsync(url + "/fresh"));
+            // No v2 auth section either: v2 auth starts empty and off, and works.
+            var auth = $"http://127.0.0.1:{clientPort}/v2/auth";
+            Assert.Equal("{\"enabled\":false}\n", await http.GetStringAsync(auth + "/enable"));
+            Assert.Equal("{\"users\":null}\n", await http.GetStringAsync(auth + "/users"));
+            var rootUser = await http.PutAsync(auth + "/users/root", new StringContent("{\"user\":\"root\",\"password\":\"pw\"}"));
+            Assert.Equal((HttpStatusCode.Created, "{\"user\":\"root\",\"roles\":[\"root\"]}\n"), (rootUser.StatusCode, await rootUser.Content.ReadAsStringAsync()));
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Coordinator.Grains.Store.V2;
+using Coordinator.Grains.Store.V2Auth;
 using Coordinator.Protocol.Internal;
 
 namespace Coordinator.Gateway.Http.V2;
@@ -21,6 +22,13 @@ public interface IV2Node
     /// <summary>Replicates a v2 write and returns its event; refusals throw <see cref="V2Error"/>, member
     /// failures <see cref="NodeException"/>.</summary>
     Task<V2Event> ProposeV2Async(V2Write write, CancellationToken cancellationToken);
+
+    /// <summary>The local v2 auth store (users, roles, enabled): every v2 request's access check reads it.</summary>
+    V2AuthStore V2Auth { get; }
+
+    /// <summary>Replicates a v2 auth change and returns what it wrote; refusals throw <see cref="V2AuthError"/>,
+    /// member failures <see cref="NodeException"/>.</summary>
+    Task<V2AuthResult> ProposeV2AuthAsync(V2AuthCommand command, CancellationToken cancellationToken);
 
     /// <summary>Returns once everything committed before the call is applied here (quorum reads).</summary>
     Task ReadBarrierAsync(CancellationToken cancellationToken);

@@ -14,10 +14,12 @@ public static class V2EndpointRouteBuilderExtensions
         services.AddSingleton<V2MembersEndpoint>();
         services.AddSingleton<V2MachinesEndpoint>();
         services.AddSingleton<V2StatsEndpoint>();
+        services.AddSingleton<V2Access>();
+        services.AddSingleton<V2AuthEndpoint>();
         return services;
     }
 
-    /// <summary>etcd 3.4's v2 routes (served with --enable-v2): keys, members, machines, stats. Every method reaches
+    /// <summary>etcd 3.4's v2 routes (served with --enable-v2): keys, members, machines, stats, auth. Every method reaches
     /// the handlers, which answer 405 with Allow as etcd does.</summary>
     public static IEndpointRouteBuilder MapCoordinatorV2(this IEndpointRouteBuilder endpoints)
     {
@@ -33,6 +35,12 @@ public static class V2EndpointRouteBuilderExtensions
         endpoints.Map("/v2/stats/self", stats.SelfAsync);
         endpoints.Map("/v2/stats/leader", stats.LeaderAsync);
         endpoints.Map("/v2/stats/store", stats.StoreAsync);
+        var auth = services.GetRequiredService<V2AuthEndpoint>();
+        endpoints.Map(V2AuthEndpoint.Prefix + "/enable", auth.EnableAsync);
+        endpoints.Map(V2AuthEndpoint.Prefix + "/users", auth.UsersAsync);
+        endpoints.Map(V2AuthEndpoint.Prefix + "/users/{**name}", auth.UsersAsync);
+        endpoints.Map(V2AuthEndpoint.Prefix + "/roles", auth.RolesAsync);
+        endpoints.Map(V2AuthEndpoint.Prefix + "/roles/{**name}", auth.RolesAsync);
         return endpoints;
     }
 }

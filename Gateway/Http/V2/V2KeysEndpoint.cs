@@ -7,9 +7,10 @@ namespace Coordinator.Gateway.Http.V2;
 /// <summary>
 /// etcd's <c>/v2/keys</c>: GET (local read; quorum=true reads after a ReadIndex), GET wait=true (long poll or
 /// stream, also through a follower), HEAD, PUT, POST (in-order keys), DELETE. Writes are replicated; the
-/// response carries X-Etcd-Index, X-Raft-Index, X-Raft-Term and X-Etcd-Cluster-ID as etcd's do.
+/// response carries X-Etcd-Index, X-Raft-Index, X-Raft-Term and X-Etcd-Cluster-ID as etcd's do. With v2 auth
+/// enabled every request needs the key's permission (<see cref="V2Access"/>).
 /// </summary>
-public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub)
+public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub, V2Access access)
 {
     public const string Prefix = "/v2/keys";
 
@@ -32,6 +33,12 @@ public sealed class V2KeysEndpoint(IV2Node node, V2WatcherHub hub)
         catch (V2Error e)
         {
             await WriteError(context, e.Code, e.Cause, e.Index);
+            return;
+        }
+        // etcd checks the key as sent (after /v2/keys, not cleaned) once the request parsed.
+        if (!await access.HasKeyAccessAsync(context, request.Path.Value![Prefix.Length..], parsed.Recursive))
+        {
+            await WriteError(context, V2ErrorCode.Unauthorized, "Insufficient credentials", 0);
             return;
         }
         try

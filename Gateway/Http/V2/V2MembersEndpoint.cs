@@ -10,7 +10,7 @@ namespace Coordinator.Gateway.Http.V2;
 /// Membership changes run through <see cref="IClusterAdmin"/>, the same rules as the v3 Cluster service;
 /// failures map to etcd's v2 statuses and texts.
 /// </summary>
-public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
+public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin, V2Access access)
 {
     public const string Prefix = "/v2/members";
 
@@ -20,6 +20,12 @@ public sealed class V2MembersEndpoint(IV2Node node, IClusterAdmin admin)
         if (!V2Http.AllowMethod(context, "GET", "POST", "DELETE", "PUT"))
         {
             await V2Http.MethodNotAllowed(context);
+            return;
+        }
+        // With v2 auth enabled, changes need root; the listing stays open (etcd's hasWriteRootAccess).
+        if (!await access.HasWriteRootAccessAsync(context))
+        {
+            await V2Access.WriteNoAuth(context);
             return;
         }
         context.Response.Headers[V2Http.ClusterIdHeader] = V2Http.Id(node.ClusterId);

@@ -25,7 +25,7 @@ public sealed partial class EtcdctlV2DifferentialTests(V2DifferentialFixture ser
     [GeneratedRegex("/\\d{20}")] private static partial Regex InOrder();
     [GeneratedRegex("\\b[0-9a-f]{12,16}\\b")] private static partial Regex Id();
 
-    private static async Task<string> Run(string url, params string[] args)
+    internal static async Task<string> Run(string url, params string[] args)
     {
         var r = await EtcdctlV2.RunAsync(url, args);
         return $"exit {r.ExitCode}\nstdout:\n{Mask(r.Stdout)}\nstderr:\n{Mask(r.Stderr)}";

@@ -9,7 +9,8 @@ namespace Coordinator.Tests.Integration.V2;
 internal static partial class V2Observation
 {
     private static readonly string[] ValueHeaders =
-        ["content-type", "allow", "location", "x-content-type-options", "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers"];
+        ["content-type", "allow", "location", "x-content-type-options", "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers",
+         "www-authenticate"];
     private static readonly string[] PresenceHeaders = ["x-etcd-index", "x-raft-index", "x-raft-term", "x-etcd-cluster-id"];
 
     public static string Of(V2Response r, bool shapeOnly = false)

@@ -21,10 +21,12 @@ internal sealed class V2Curl : IDisposable
     };
 
     /// <summary><paramref name="form"/> is the raw -d text ("value=Hello world" is sent as curl sends it).</summary>
+    /// <paramref name="authorization"/>: the Authorization header as sent (curl -u sends "Basic base64(user:password)").
     public async Task<V2Response> SendAsync(string method, string url, string? form = null, string? contentType = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? authorization = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
         if (form is not null)
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(form));
@@ -51,6 +53,9 @@ internal sealed class V2Curl : IDisposable
 
     public Task<V2Response> GetAsync(string url, CancellationToken cancellationToken = default) => SendAsync("GET", url, cancellationToken: cancellationToken);
     public Task<V2Response> PutAsync(string url, string form) => SendAsync("PUT", url, form);
+
+    /// <summary>curl -u user:password.</summary>
+    public static string Basic(string userColonPassword) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(userColonPassword));
 
     public void Dispose() => _http.Dispose();
 }
