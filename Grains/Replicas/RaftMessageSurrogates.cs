@@ -23,6 +23,7 @@ public struct MessageSurrogate
     [Id(11)] public Snapshot? Snapshot;
     [Id(12)] public ulong Context;
     [Id(13)] public bool LeaderTransfer;
+    [Id(14)] public bool Quiesce;
 }
 
 [RegisterConverter]
@@ -32,7 +33,7 @@ public sealed class MessageSurrogateConverter : IConverter<Message, MessageSurro
     {
         Group = s.Group, Type = (MessageType)s.Type, From = s.From, To = s.To, Term = s.Term, LogTerm = s.LogTerm,
         Index = s.Index, Entries = s.Entries ?? [], Commit = s.Commit, Reject = s.Reject, RejectHint = s.RejectHint,
-        Snapshot = s.Snapshot, Context = s.Context, LeaderTransfer = s.LeaderTransfer,
+        Snapshot = s.Snapshot, Context = s.Context, LeaderTransfer = s.LeaderTransfer, Quiesce = s.Quiesce,
     };
 
     public MessageSurrogate ConvertToSurrogate(in Message m) => new()
@@ -40,7 +41,7 @@ public sealed class MessageSurrogateConverter : IConverter<Message, MessageSurro
         Group = m.Group, Type = (byte)m.Type, From = m.From, To = m.To, Term = m.Term, LogTerm = m.LogTerm,
         Index = m.Index, Entries = m.Entries.Count == 0 ? null : m.Entries as Entry[] ?? m.Entries.ToArray(),
         Commit = m.Commit, Reject = m.Reject, RejectHint = m.RejectHint, Snapshot = m.Snapshot, Context = m.Context,
-        LeaderTransfer = m.LeaderTransfer,
+        LeaderTransfer = m.LeaderTransfer, Quiesce = m.Quiesce,
     };
 }
 

@@ -14,13 +14,20 @@ public sealed partial class ReplicaGrain
         if (data.Length == 0) throw new ArgumentException("a proposal must not be empty (an empty entry is a new leader's own)", nameof(data));
         if (_replica is null || _stopped is not null)
             return Task.FromResult(ProposalResult.Failed(ProposalOutcome.Stopped, $"replica {_name} is not serving"));
-        if (_replica.Role != ReplicaRole.Leader) return Task.FromResult(ProposalResult.NotLeader(_durableSoftState.Leader));
+        if (_replica.Role != ReplicaRole.Leader)
+        {
+            // A quiet follower wakes: if the leader it names is gone, its election timer must run to replace it.
+            _replica.Wake();
+            EnsureTicking();
+            return Task.FromResult(ProposalResult.NotLeader(_durableSoftState.Leader));
+        }
         var appended = _replica.Propose(data);
         if (appended.Outcome != ProposeOutcome.Appended)
             return Task.FromResult(ProposalResult.Failed(ProposalOutcome.Dropped, appended.Reason));
         var answer = new TaskCompletionSource<ProposalResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _proposals[appended.Index] = new PendingProposal(appended.Term, Environment.TickCount64 + (long)_options.ProposalTimeout.TotalMilliseconds, answer);
         Pump();
+        EnsureTicking();
         return answer.Task;
     }
 

@@ -32,7 +32,8 @@ public sealed partial class ReplicaGrain(
     private IReplicaLog? _log;
     private Replica? _replica;
     private IReplicaStateMachine? _stateMachine;
-    private IGrainTimer? _ticker;
+    private IGrainTimer? _ticker; // null while the replica is quiet and nothing waits: a quiet group costs no timer
+    private TimeSpan _tickInterval;
     /// <summary>Why this activation stopped serving (a failed write or apply, or deactivation); then nothing is
     /// sent, applied or answered any more: the replica in memory may be ahead of its durable log.</summary>
     private Exception? _stopped;
@@ -70,6 +71,7 @@ public sealed partial class ReplicaGrain(
                 PreVote = true,
                 CheckQuorum = true,
                 Applied = snapshot.Index,
+                QuiesceAfterTicks = spec.QuiesceAfterTicks,
             }, log);
             _log = log;
             _stateMachine = stateMachine;
@@ -80,7 +82,8 @@ public sealed partial class ReplicaGrain(
             log.Dispose();
             throw;
         }
-        _ticker = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(spec.TickInterval, spec.TickInterval) { KeepAlive = true });
+        _tickInterval = spec.TickInterval;
+        EnsureTicking();
         Log.Activated(logger, _name, RuntimeIdentity, _log.HardState.Term, _log.LastIndex, string.Join(",", _replica.Membership.Voters));
         // The only voter has nobody to wait for: it campaigns at once.
         if (_replica.Membership.Voters.Count == 1 && _replica.Membership.IsVoter(_key.MemberId)) _replica.Campaign();
@@ -117,6 +120,7 @@ public sealed partial class ReplicaGrain(
         foreach (var message in batch.Messages)
             if (message.To == _key.MemberId) _replica.Step(message);
         Pump();
+        EnsureTicking();
         return Task.CompletedTask;
     }
 
@@ -126,8 +130,23 @@ public sealed partial class ReplicaGrain(
         _replica.Tick();
         ExpireProposals();
         Pump();
+        if (_replica.IsQuiesced && _proposals.Count == 0 && _ticker is not null)
+        {
+            _ticker.Dispose();
+            _ticker = null;
+        }
         return Task.CompletedTask;
     }
+
+    /// <summary>Restarts the timer once the replica is awake again (a message or a proposal woke it).</summary>
+    private void EnsureTicking()
+    {
+        if (_ticker is not null || _replica is null || _stopped is not null || _replica.IsQuiesced) return;
+        _ticker = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(_tickInterval, _tickInterval) { KeepAlive = true });
+    }
+
+    /// <summary>True while the replica is quiet and its timer stopped (for tests and status).</summary>
+    internal bool IsQuiet => _ticker is null && _replica is { IsQuiesced: true };
 
     public Task<ReplicaGrainStatus> Status()
     {
@@ -135,7 +154,7 @@ public sealed partial class ReplicaGrain(
         if (_stopped is not null) throw new InvalidOperationException($"replica {_name} has stopped: {_stopped.Message}");
         var durable = _log!.HardState;
         return Task.FromResult(new ReplicaGrainStatus(_name, RuntimeIdentity, _durableSoftState.Role.ToString(), durable.Term, durable.Vote,
-            _durableSoftState.Leader, replica.Committed, replica.Applied, _log.LastIndex, replica.Membership.Voters.ToArray()));
+            _durableSoftState.Leader, replica.Committed, replica.Applied, _log.LastIndex, replica.Membership.Voters.ToArray(), IsQuiet));
     }
 
     public Task Deactivate()

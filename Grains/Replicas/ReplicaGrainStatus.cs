@@ -13,4 +13,5 @@ public sealed record ReplicaGrainStatus(
     [property: Id(6)] ulong Committed,
     [property: Id(7)] ulong Applied,
     [property: Id(8)] ulong LastIndex,
-    [property: Id(9)] ulong[] Voters);
+    [property: Id(9)] ulong[] Voters,
+    [property: Id(10)] bool Quiet = false);

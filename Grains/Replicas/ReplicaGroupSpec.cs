@@ -9,6 +9,9 @@ public sealed record ReplicaGroupSpec(ulong GroupId, IReadOnlyList<ulong> Voters
 {
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public int ElectionTicks { get; init; } = 10;
+    /// <summary>Idle ticks after which the group goes quiet (no heartbeats, no timer); 0 never. A quiet replica
+    /// wakes on any message or proposal (Replica.Quiescence.cs).</summary>
+    public int QuiesceAfterTicks { get; init; }
 
     public void Validate()
     {
@@ -18,5 +21,6 @@ public sealed record ReplicaGroupSpec(ulong GroupId, IReadOnlyList<ulong> Voters
         if (Voters.Distinct().Count() != Voters.Count) throw new ArgumentException($"group {GroupId} lists a voter twice");
         if (TickInterval <= TimeSpan.Zero) throw new ArgumentException("tick interval must be positive");
         if (ElectionTicks < 2) throw new ArgumentException("election ticks must be at least 2");
+        if (QuiesceAfterTicks < 0) throw new ArgumentException("quiesce-after ticks must not be negative");
     }
 }

@@ -31,6 +31,10 @@ public sealed class ReplicaCluster : IAsyncDisposable
     public void DefineGroup(ulong group, params ulong[] voters) =>
         World.Catalog.Define(new ReplicaGroupSpec(group, voters) { TickInterval = TimeSpan.FromMilliseconds(50), ElectionTicks = 10 });
 
+    /// <summary>A group that goes quiet after <paramref name="quiesceAfterTicks"/> idle ticks.</summary>
+    public void DefineQuietGroup(ulong group, int quiesceAfterTicks, params ulong[] voters) =>
+        World.Catalog.Define(new ReplicaGroupSpec(group, voters) { TickInterval = TimeSpan.FromMilliseconds(50), ElectionTicks = 10, QuiesceAfterTicks = quiesceAfterTicks });
+
     public IReplicaGrain Replica(ulong group, ulong member) =>
         Cluster.Client.GetGrain<IReplicaGrain>(new ReplicaKey(group, member).ToString());
 
