@@ -20,6 +20,10 @@ public interface IReplicaGrain : IGrainWithStringKey
     /// <summary>The replica's state; its term and vote as durably stored.</summary>
     Task<ReplicaGrainStatus> Status();
 
+    /// <summary>Ends quiescence if the replica is quiet (a silo died: its leader may be gone). One-way.</summary>
+    [OneWay]
+    Task Wake();
+
     /// <summary>Deactivates this activation once idle (it closes its log).</summary>
     Task Deactivate();
 }

@@ -157,6 +157,15 @@ public sealed partial class ReplicaGrain(
             _durableSoftState.Leader, replica.Committed, replica.Applied, _log.LastIndex, replica.Membership.Voters.ToArray(), IsQuiet));
     }
 
+    public Task Wake()
+    {
+        if (_replica is null || _stopped is not null) return Task.CompletedTask;
+        _replica.Wake();
+        Pump();
+        EnsureTicking();
+        return Task.CompletedTask;
+    }
+
     public Task Deactivate()
     {
         DeactivateOnIdle();

@@ -22,6 +22,7 @@ public static class ReplicaSiloBuilderExtensions
         services.TryAddSingleton<ReplicaGroupCatalog>();
         services.Configure(configure);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaStarter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, QuietGroupWaker>();
         silo.AddPlacementDirector<HomeMemberPlacement, HomeMemberPlacementDirector>();
         return silo;
     }

@@ -49,4 +49,26 @@ public sealed class QuiescenceTests
         await Task.Delay(1500); // 30 ticks: far past any quiesce threshold
         Assert.All(await Task.WhenAll(Members.Select(m => cluster.Replica(12, m).Status())), s => Assert.False(s.Quiet));
     }
+
+    [Fact]
+    public async Task When_the_silo_of_a_quiet_groups_leader_dies_the_others_elect_a_new_leader_without_any_request()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync();
+        cluster.DefineQuietGroup(13, quiesceAfterTicks: 5, Members);
+        var leader = await cluster.WaitForLeaderAsync(13, Members);
+        await cluster.ProposeAsync(13, [leader], "x");
+        await WaitQuietAsync(cluster, 13, quiet: true);
+        var survivors = Members.Where(m => m != leader).ToArray();
+        await cluster.KillAsync(leader);
+        // No proposal, no read: only Orleans declaring the silo dead wakes the survivors.
+        var deadline = DateTime.UtcNow + ReplicaCluster.Patience;
+        while (true)
+        {
+            var statuses = await Task.WhenAll(survivors.Select(m => cluster.Replica(13, m).Status()));
+            if (statuses.Any(s => s.Role == "Leader")) break;
+            Assert.True(DateTime.UtcNow < deadline, "no new leader after the leader's silo died: " +
+                string.Join("; ", statuses.Select(s => $"{s.Replica} {s.Role} quiet={s.Quiet}")));
+            await Task.Delay(200);
+        }
+    }
 }
