@@ -11,6 +11,13 @@ internal static class EtcdctlV2
         var psi = new ProcessStartInfo("etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.Environment["ETCDCTL_API"] = "2";
         psi.ArgumentList.Add("--endpoints=" + endpoints);
+        // etcdctl's defaults (2 s per request, 5 s per command) are about speed, which benchmarks measure: on a
+        // loaded 2-core CI the first bcrypt-backed request of a fresh member took longer and the command failed.
+        if (!args.Any(a => a.StartsWith("--timeout", StringComparison.Ordinal)))
+        {
+            psi.ArgumentList.Add("--timeout=15s");
+            psi.ArgumentList.Add("--total-timeout=30s");
+        }
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("etcdctl is not installed (apt-get install etcd-client)");
         var stdout = p.StandardOutput.ReadToEndAsync();
