@@ -53,6 +53,9 @@ public sealed class LogReplay
             if (_headers[i].Index != first + (ulong)i)
                 throw new WalCorruptException($"wal {segment.Path}: non-contiguous entries in record at offset {record.Offset}");
         var connects = _run.Count > 0 && first >= _run.First && first <= _run.End;
+        // A record replacing the whole run (a carried-forward copy, or entries after a gap) leaves nothing
+        // of the group in earlier segments.
+        if (!connects || first == _run.First) Segments.Clear();
         if (connects) _run.TruncateFrom(first);
         else _run.Reset(first);
         var sequence = (uint)segment.Sequence; // recovery admits only sequences that fit

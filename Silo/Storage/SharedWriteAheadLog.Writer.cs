@@ -17,6 +17,7 @@ public sealed partial class SharedWriteAheadLog
     private bool _batchNeedsSync; // set while encoding: the batch holds something that must be durable on return
     private bool _batchMayFreeSegments; // the batch holds a marker or a removal
     private bool _currentUnsynced; // _current holds records appended since its last fsync
+    private bool _batchRolled; // the batch started a segment
     private string? _legacyDirectory; // the single-group WAL's directory while segments of it remain
 
     /// <summary>Starts the first shared segment when there is none to append to (a new log, or one whose
@@ -57,6 +58,7 @@ public sealed partial class SharedWriteAheadLog
             _buffer.ResetWrittenCount();
             _batchNeedsSync = false;
             _batchMayFreeSegments = false;
+            _batchRolled = false;
             if (_current!.Length >= _options.SegmentSizeBytes) RollSegment();
             _batchOffset = _current!.Length;
             foreach (var write in batch)
@@ -79,6 +81,14 @@ public sealed partial class SharedWriteAheadLog
             return;
         }
         accepted.ForEach(w => w.Succeed());
+        if (!_batchRolled) return;
+        try { CarryForwardIfNeeded(); }
+        catch (Exception e)
+        {
+            _failure = new WalFailedException($"wal {_options.WalDirectory} failed carrying groups forward; no write is accepted until it is reopened: {e.Message}", e);
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var queued)) queued.Fail(_failure);
+        }
     }
 
     private void Append()
@@ -118,6 +128,7 @@ public sealed partial class SharedWriteAheadLog
             }
         }
         _batchNeedsSync = true; // the new segment's header is durable before anything relies on the segment
+        _batchRolled = true;
     }
 
     /// <summary>Checks a write against its group's log as written so far; null when it may be written.</summary>
@@ -259,6 +270,13 @@ public sealed partial class SharedWriteAheadLog
                 if (kept.Count > 0) group.Segments.Release(kept[^1].Index);
             }
         }
+        DeleteSegmentsNoGroupNeeds();
+    }
+
+    /// <summary>Deletes the oldest segments no group needs (never the newest), then the single-group WAL's
+    /// directory once its segments are gone.</summary>
+    private void DeleteSegmentsNoGroupNeeds()
+    {
         var oldestNeeded = ulong.MaxValue;
         lock (_groupsLock)
             foreach (var group in _groups.Values) oldestNeeded = Math.Min(oldestNeeded, group.Segments.OldestNeeded);

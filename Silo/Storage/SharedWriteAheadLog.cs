@@ -24,7 +24,11 @@ namespace Coordinator.Silo.Storage;
 /// every group present when it was started, so deleting older segments never loses either.</item>
 /// <item>Segments are deleted oldest first, never the newest, and only when for every group present its
 /// entries in them lie at or below its oldest kept snapshot (or its log was since replaced by a received
-/// snapshot); a removed group holds back nothing.</item>
+/// snapshot, or its live entries were carried forward into a later segment); a removed group holds back
+/// nothing.</item>
+/// <item>The log keeps at most <see cref="WalOptions.SegmentSlack"/> + 1 segments beyond twice its groups'
+/// live entries, whatever a group does: the groups holding back the oldest are carried forward
+/// (SharedWriteAheadLog.CarryForward.cs).</item>
 /// <item>A WAL directory is open in one shared log, and a group in at most one view, at a time in this process
 /// (<see cref="WalInUseException"/>); <see cref="DataDirLock"/> keeps other processes out.</item>
 /// <item>Any write or fsync error fails the log for every group (<see cref="WalFailedException"/>).</item>

@@ -62,6 +62,16 @@ internal sealed class WalLogState
         if (hardState is { } hs) HardState = hs;
     }
 
+    /// <summary>The entries above the snapshot were copied (carried forward) to <paramref name="locations"/>, in index order.</summary>
+    public void Relocate(ReadOnlySpan<EntryLocation> locations)
+    {
+        if (locations.Length != Locations.Count)
+            throw new ArgumentException($"{locations.Length} locations for {Locations.Count} entries", nameof(locations));
+        var first = Locations.First;
+        Locations.Reset(first);
+        foreach (var location in locations) Locations.Add(location);
+    }
+
     /// <summary>A received snapshot replaced the whole log.</summary>
     public void ReplaceWithSnapshot(SnapshotMetadata snapshot)
     {

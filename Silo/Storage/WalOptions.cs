@@ -13,6 +13,10 @@ public sealed record WalOptions
     /// <summary>A segment is closed and a new one started once it reaches this size.</summary>
     public long SegmentSizeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Segments the log may keep beyond twice its groups' live entries (and the current one) before
+    /// it carries forward the groups that hold back the oldest (see SharedWriteAheadLog.CarryForward.cs).</summary>
+    public int SegmentSlack { get; init; } = 4;
+
     /// <summary>Segments are created full of zeros (written, not sparse), so commits overwrite allocated
     /// blocks and their fdatasync writes no metadata; the next one is prepared in the background. False:
     /// segments start empty and grow by appending (for file systems where preallocating buys nothing).</summary>

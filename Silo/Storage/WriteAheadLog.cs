@@ -67,7 +67,8 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
 
     /// <summary>Cached entries come from memory, older ones from the segment files. The files are read under
     /// the state lock: a segment is deleted only after the group's state shows a snapshot covering all its
-    /// entries in it, so none that a read was allowed to ask for can go away meanwhile.</summary>
+    /// entries in it, or locates them in their carried-forward copies, so none that a read was allowed to
+    /// ask for can go away meanwhile.</summary>
     public IReadOnlyList<Entry> Entries(ulong lo, ulong hi, long maxBytes)
     {
         lock (_group.StateLock)
@@ -77,9 +78,7 @@ public sealed partial class WriteAheadLog : IRaftLogStorage, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(lo), $"entries [{lo},{hi}) outside [{state.FirstIndex},{state.LastIndex + 1})");
             var end = state.EndWithin(lo, hi, maxBytes);
             var result = new List<Entry>((int)(end - lo));
-            var cachedFrom = Math.Clamp(state.Cache.First, lo, end);
-            if (lo < cachedFrom) _log.Reader.Read(_group.Id, state.Locations, lo, cachedFrom, result);
-            for (var i = cachedFrom; i < end; i++) result.Add(state.Cache[i]);
+            _log.ReadEntries(_group, lo, end, result);
             return result;
         }
     }
