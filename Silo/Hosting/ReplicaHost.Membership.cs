@@ -196,37 +196,51 @@ public sealed partial class ReplicaHost : IClusterAdmin
                                     "so the cluster cannot reach quorum; start it, or recover with --force-new-cluster");
     }
 
-    /// <summary>Checks (on the loop), proposes, and waits until the change is applied here.</summary>
+    /// <summary>Checks (on the loop), proposes, and waits until the change is applied here. A change that meets
+    /// one still in flight — another client's, or a new leader's first entry, which must commit before any
+    /// change (a removed leader's hand-over always meets it) — waits for it within the request timeout and is
+    /// checked again, instead of failing a request the client could not have ordered better.</summary>
     private async Task ProposeConfigChangeAsync(ConfigChange change, bool waitForApply, Action check, CancellationToken cancellationToken)
     {
-        var done = await OnLoop(() =>
-        {
-            if (!_isLeader) throw new LeadershipMovedException();
-            check();
-            var result = _replica.ProposeConfigChange(change);
-            switch (result.Outcome)
-            {
-                case ProposeOutcome.Appended:
-                    var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _configWaiters[result.Index] = (result.Term, tcs);
-                    return tcs.Task;
-                case ProposeOutcome.DroppedLearnerNotCaughtUp:
-                    throw new NodeException(9, "etcdserver: can only promote a learner member which is in sync with leader");
-                case ProposeOutcome.DroppedConfigChangePending:
-                    throw new NodeException(9, "etcdserver: a membership change is already in progress; retry when it completes");
-                case ProposeOutcome.DroppedInvalidConfigChange:
-                    throw new NodeException(9, "etcdserver: the membership change does not apply to the current members");
-                case ProposeOutcome.DroppedLeaderTransfer:
-                    throw NodeException.LeaderChanged();
-                default:
-                    throw new NodeException(14, "etcdserver: " + result.Reason);
-            }
-        }, cancellationToken);
-        if (!waitForApply) return;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
+        Task? done;
+        while ((done = await OnLoop(() => TryProposeConfigChange(change, check), cancellationToken)) is null)
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(_options.HeartbeatMs), timeout.Token); }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new NodeException(9, "etcdserver: a membership change is already in progress; retry when it completes");
+            }
+        }
+        if (!waitForApply) return;
         try { await done.WaitAsync(timeout.Token); }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { throw NodeException.Timeout(); }
+    }
+
+    /// <summary>Loop: the apply wait of the proposed change, or null while an earlier change is pending.</summary>
+    private Task? TryProposeConfigChange(ConfigChange change, Action check)
+    {
+        if (!_isLeader) throw new LeadershipMovedException();
+        check();
+        var result = _replica.ProposeConfigChange(change);
+        switch (result.Outcome)
+        {
+            case ProposeOutcome.Appended:
+                var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _configWaiters[result.Index] = (result.Term, tcs);
+                return tcs.Task;
+            case ProposeOutcome.DroppedLearnerNotCaughtUp:
+                throw new NodeException(9, "etcdserver: can only promote a learner member which is in sync with leader");
+            case ProposeOutcome.DroppedConfigChangePending:
+                return null;
+            case ProposeOutcome.DroppedInvalidConfigChange:
+                throw new NodeException(9, "etcdserver: the membership change does not apply to the current members");
+            case ProposeOutcome.DroppedLeaderTransfer:
+                throw NodeException.LeaderChanged();
+            default:
+                throw new NodeException(14, "etcdserver: " + result.Reason);
+        }
     }
 
     /// <summary>Loop: completes the wait for a config change applied at <paramref name="entry"/>'s index.</summary>
