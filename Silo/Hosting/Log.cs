@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Critical, "the replica loop failed; this member stops acknowledging requests")]
     public static partial void LoopFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(7, LogLevel.Information, "proposed {Count} unanswered requests again at term {Term} (the state machine applies each at most once)")]
+    public static partial void ProposalsResubmitted(ILogger logger, int count, ulong term);
 }

@@ -61,7 +61,12 @@ public sealed class PeerNetwork : IPeerNetwork, IAsyncDisposable
         return Task.CompletedTask;
     }
 
+#if DEBUG
+    private readonly PeerMessageFailpoint? _failpoint = PeerMessageFailpoint.FromEnvironment();
+    public void Send(IReadOnlyList<Message> messages) => _transport.Send(_failpoint?.Filter(messages) ?? messages);
+#else
     public void Send(IReadOnlyList<Message> messages) => _transport.Send(messages);
+#endif
 
     public void SetPeers(IReadOnlyDictionary<ulong, IReadOnlyList<Uri>> peers)
     {

@@ -31,6 +31,7 @@ public sealed partial class ReplicaHost
             foreach (var lease in Store.Leases()) _leaseDeadlines[lease.Id] = Now + lease.GrantedTtl * 1000;
         RetryReadsInFlight();
         if (LeaderId != 0) ResubmitAwaitingLeader();
+        ResubmitLostProposals();
     }
 
     private void OnLeaseApplied(RaftRequest request, ApplyResult result)

@@ -97,6 +97,7 @@ public sealed partial class ReplicaHost
         switch (result.Outcome)
         {
             case ProposeOutcome.Appended or ProposeOutcome.Forwarded:
+                foreach (var (request, data) in batch) TrackInFlight(request, data, result.Outcome == ProposeOutcome.Forwarded);
                 return;
             case ProposeOutcome.DroppedNoLeader or ProposeOutcome.DroppedLeaderTransfer:
                 foreach (var (request, data) in batch) _awaitingLeader.Add((request, data, Now));
@@ -149,11 +150,14 @@ public sealed partial class ReplicaHost
     /// answer repeats). Ids are ours only within our session.</summary>
     private void Complete(RaftRequest request, ApplyResult result)
     {
-        if (request.Session == _session && _waiters.Remove(result.RequestId, out var tcs)) tcs.TrySetResult(result.Detached());
+        if (request.Session != _session) return;
+        _inFlight.Remove(result.RequestId);
+        if (_waiters.Remove(result.RequestId, out var tcs)) tcs.TrySetResult(result.Detached());
     }
 
     private void Fail(ulong requestId, Exception error)
     {
+        _inFlight.Remove(requestId);
         if (_waiters.Remove(requestId, out var tcs)) tcs.TrySetException(error);
     }
 
@@ -161,6 +165,7 @@ public sealed partial class ReplicaHost
     {
         foreach (var tcs in _waiters.Values) tcs.TrySetException(error);
         _waiters.Clear();
+        _inFlight.Clear();
         foreach (var list in _readsInFlight.Values)
             foreach (var tcs in list) tcs.TrySetException(error);
         _readsInFlight.Clear();

@@ -122,6 +122,7 @@ public sealed partial class ReplicaHost : ICoordinatorNode, IWatchEventSource, I
         TickLeases();
         TickPublish();
         ExpireWaitsForLeader();
+        ResubmitLostProposals();
         TickQuota();
         TickV2();
     }

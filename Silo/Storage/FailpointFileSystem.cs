@@ -11,7 +11,7 @@ namespace Coordinator.Silo.Storage;
 public sealed class FailpointFileSystem(IWalFileSystem inner, string controlFile) : IWalFileSystem
 {
     private readonly object _gate = new();
-    private long _checkedAt = long.MinValue;
+    private long _nextCheckAt; // Environment.TickCount64 ms; 0: read at the first call
     private string _mode = "";
 
     public static IWalFileSystem? FromEnvironment() =>
@@ -24,9 +24,9 @@ public sealed class FailpointFileSystem(IWalFileSystem inner, string controlFile
         lock (_gate)
         {
             var now = Environment.TickCount64;
-            if (now - _checkedAt >= 100)
+            if (now >= _nextCheckAt)
             {
-                _checkedAt = now;
+                _nextCheckAt = now + 100;
                 try { _mode = File.Exists(controlFile) ? File.ReadAllText(controlFile).Trim() : ""; }
                 catch (IOException) { }
             }

@@ -5,6 +5,7 @@ using Coordinator.Grains.Store.V2;
 using Coordinator.Grains.Store.V2Auth;
 using Coordinator.Protocol.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Coordinator.Gateway.Http.V2;
 
@@ -14,7 +15,7 @@ namespace Coordinator.Gateway.Http.V2;
 /// Once v2 auth is enabled only root may use them (the status stays readable). Changes are replicated; passwords
 /// are hashed here, before the proposal, so the log and snapshots hold only bcrypt hashes.
 /// </summary>
-public sealed class V2AuthEndpoint(IV2Node node, V2Access access, PasswordHasher hasher)
+public sealed class V2AuthEndpoint(IV2Node node, V2Access access, PasswordHasher hasher, ILogger<V2AuthEndpoint> logger)
 {
     public const string Prefix = "/v2/auth";
 
@@ -333,9 +334,10 @@ public sealed class V2AuthEndpoint(IV2Node node, V2Access access, PasswordHasher
         {
             await V2Http.HttpError(context, e.Status, e.Message);
         }
-        catch (NodeException)
+        catch (NodeException e)
         {
-            // etcd answers a failed v2 store request of its auth handlers as an unexpected error.
+            // etcd answers a failed v2 store request of its auth handlers as an unexpected error, and logs it.
+            logger.LogWarning("v2 auth {Method} {Path} failed: {Error}", context.Request.Method, context.Request.Path, e.Message);
             await V2Http.HttpError(context, 500, "Internal Server Error");
         }
         return null;

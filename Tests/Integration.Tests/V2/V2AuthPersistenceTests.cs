@@ -18,6 +18,8 @@ public sealed class V2AuthPersistenceTests : IDisposable
         foreach (var c in _clusters) c.Dispose();
     }
 
+    private string Output => string.Join("\n---\n", _clusters.SelectMany(c => c.Members).Select(m => m.Name + ":\n" + m.Output));
+
     private TestCluster NewCluster(int size, params string[] args)
     {
         var c = new TestCluster(size, args);
@@ -32,7 +34,7 @@ public sealed class V2AuthPersistenceTests : IDisposable
     /// <summary>Root, bob with role reader (read /pub/*, write /pub/w), auth enabled, the guest role emptied.</summary>
     private async Task ConfigureAsync(string url)
     {
-        static void Ok(V2Response r) => Assert.True(r.Status is 200 or 201, r.ToString());
+        void Ok(V2Response r) => Assert.True(r.Status is 200 or 201, $"{r}\n{Output}");
         Ok(await Send(url, "PUT", "/v2/keys/pub/a", body: "value=1", contentType: "application/x-www-form-urlencoded"));
         Ok(await Send(url, "PUT", "/v2/keys/secret", body: "value=s", contentType: "application/x-www-form-urlencoded"));
         Ok(await Send(url, "PUT", "/v2/auth/users/root", body: """{"user":"root","password":"rootpw"}"""));
