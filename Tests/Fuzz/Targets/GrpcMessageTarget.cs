@@ -66,9 +66,10 @@ public sealed class GrpcMessageTarget : IFuzzTarget, IDisposable
         var (http, status, text) = Call(path, Frame(message, framing), blocks ? "300m" : "5S");
         if (http != 200) throw new InvalidOperationException($"{path}: HTTP {http} instead of a gRPC status");
         if (status is null) throw new InvalidOperationException($"{path}: no grpc-status");
-        // etcd itself answers UNKNOWN with its own text in places (Lock on a missing lease, auth refusals of
-        // maintenance calls); any other UNKNOWN is an exception no mapping covers.
-        if (status == 2 && !text.StartsWith("etcdserver: ", StringComparison.Ordinal) && !text.StartsWith("auth: ", StringComparison.Ordinal) && !text.StartsWith("election: ", StringComparison.Ordinal) && text != "\"leader\" field must be provided") throw new InvalidOperationException($"{path}: UNKNOWN ({text}): an exception escaped the handler");
+        // etcd itself answers UNKNOWN with its own text in places (Lock on a missing lease or on one that expires
+        // while it waits: "session: session is expired"; auth refusals of maintenance calls); any other UNKNOWN is
+        // an exception no mapping covers.
+        if (status == 2 && !text.StartsWith("etcdserver: ", StringComparison.Ordinal) && !text.StartsWith("auth: ", StringComparison.Ordinal) && !text.StartsWith("election: ", StringComparison.Ordinal) && text != "session: session is expired" && text != "\"leader\" field must be provided") throw new InvalidOperationException($"{path}: UNKNOWN ({text}): an exception escaped the handler");
         var lied = ((framing >> 1) & 3) != 0 || (framing & 1) != 0;
         if (status == 13 && !lied && !text.StartsWith("grpc: error unmarshalling request", StringComparison.Ordinal) && !text.Contains("compress", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"{path}: INTERNAL ({text})");
